@@ -1,0 +1,1 @@
+"""Data catalog: sources, assets, glossary, classification, lineage and scans."""

@@ -1,0 +1,1 @@
+"""Literacy courses, badges, leaderboard and OKRs."""

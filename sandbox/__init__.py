@@ -1,0 +1,1 @@
+"""Prompt-engineering sandbox and the citizen-model promotion workflow."""

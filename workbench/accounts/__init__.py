@@ -1,0 +1,1 @@
+"""Users, departments, roles and the attributes that access policies read."""

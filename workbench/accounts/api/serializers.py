@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from workbench.accounts.models import Department, User
+from workbench.accounts.selectors import user_roles
+
+
+class DepartmentSerializer(serializers.ModelSerializer[Department]):
+    class Meta:
+        model = Department
+        fields = ["id", "name", "code", "parent"]
+
+
+class ManagerSerializer(serializers.ModelSerializer[User]):
+    display_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name"]
+
+
+class MeSerializer(serializers.ModelSerializer[User]):
+    display_name = serializers.CharField(read_only=True)
+    department = DepartmentSerializer(read_only=True)
+    manager = ManagerSerializer(read_only=True)
+    roles = serializers.SerializerMethodField()
+    clearance = serializers.CharField(source="get_clearance_display", read_only=True)
+    clearance_level = serializers.IntegerField(source="clearance", read_only=True)
+    permissions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "display_name",
+            "email",
+            "job_title",
+            "department",
+            "manager",
+            "region",
+            "clearance",
+            "clearance_level",
+            "roles",
+            "is_staff",
+            "permissions",
+        ]
+        read_only_fields = fields
+
+    def get_roles(self, user: User) -> list[str]:
+        return [spec.role.value for spec in user_roles(user)]
+
+    def get_permissions(self, user: User) -> list[str]:
+        return sorted(user.get_all_permissions())

@@ -1,0 +1,73 @@
+"""The fixed set of roles. A role is a Django group; this module says what each one may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    BUSINESS_USER = "Business user"
+    DATA_STEWARD = "Data steward"
+    DATA_OWNER = "Data owner"
+    AI_REVIEWER = "AI council reviewer"
+    HR = "HR"
+    PLATFORM_ADMIN = "Platform admin"
+    AUDITOR = "Auditor"
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    role: Role
+    summary: str
+    permissions: frozenset[str]
+    is_staff: bool = False
+
+
+# Every permission in the system except these goes to platform admins: nobody edits the trail.
+ADMIN_EXCLUDED_PERMISSIONS = frozenset(
+    {"audit.add_auditevent", "audit.change_auditevent", "audit.delete_auditevent"}
+)
+ALL_PERMISSIONS = frozenset({"*"})
+
+ROLE_SPECS: dict[Role, RoleSpec] = {
+    spec.role: spec
+    for spec in (
+        RoleSpec(
+            Role.BUSINESS_USER,
+            "Finds trusted data, requests access, tries prompts and builds small models.",
+            frozenset(),
+        ),
+        RoleSpec(
+            Role.DATA_STEWARD,
+            "Curates assets in a domain and approves or denies access to them.",
+            frozenset(),
+        ),
+        RoleSpec(
+            Role.DATA_OWNER,
+            "Is accountable for a domain's data and its access decisions.",
+            frozenset(),
+        ),
+        RoleSpec(
+            Role.AI_REVIEWER,
+            "Reviews citizen models and decides what is promoted to production.",
+            frozenset(),
+        ),
+        RoleSpec(
+            Role.HR,
+            "Follows literacy progress by department and awards badges.",
+            frozenset(),
+        ),
+        RoleSpec(
+            Role.PLATFORM_ADMIN,
+            "Connects data sources and manages users, policies, providers and schedules.",
+            ALL_PERMISSIONS,
+            is_staff=True,
+        ),
+        RoleSpec(
+            Role.AUDITOR,
+            "Reads and exports the tamper-evident audit trail.",
+            frozenset({"audit.view_audit_trail", "audit.view_auditevent"}),
+        ),
+    )
+}

@@ -1,0 +1,91 @@
+"""Writes for accounts: roles, users and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from workbench.accounts.models import Clearance, Department, Region, User
+from workbench.accounts.roles import ADMIN_EXCLUDED_PERMISSIONS, ALL_PERMISSIONS, ROLE_SPECS, Role
+
+
+def roles_sync(*, using: str = "default") -> None:
+    """Create the role groups and give each exactly the permissions its spec names."""
+    everything = Permission.objects.using(using).select_related("content_type")
+    by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in everything}
+    for role, spec in ROLE_SPECS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role.value)
+        if spec.permissions == ALL_PERMISSIONS:
+            names = set(by_name) - ADMIN_EXCLUDED_PERMISSIONS
+        else:
+            names = set(spec.permissions) & set(by_name)
+        group.permissions.set([by_name[name] for name in sorted(names)])
+
+
+def user_create(
+    *,
+    username: str,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+    roles: list[Role] | None = None,
+    department: Department | None = None,
+    job_title: str = "",
+    manager: User | None = None,
+    region: Region = Region.EU,
+    clearance: Clearance = Clearance.INTERNAL,
+) -> User:
+    with transaction.atomic():
+        user = User(
+            username=username,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            department=department,
+            job_title=job_title,
+            manager=manager,
+            region=region,
+            clearance=clearance,
+        )
+        user.set_password(password) if password else user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+        user_set_roles(user=user, roles=roles or [])
+    return user
+
+
+def user_set_roles(*, user: User, roles: list[Role]) -> None:
+    """Replace the user's roles; staff status follows from the roles that need the admin site."""
+    groups = [Group.objects.get_or_create(name=role.value)[0] for role in roles]
+    user.groups.set(groups)
+    is_staff = user.is_superuser or any(ROLE_SPECS[role].is_staff for role in roles)
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+
+
+def api_token_issue(*, user: User) -> Token:
+    """Replace the user's API token with a new one; the old one stops working at once."""
+    from workbench.audit.models import AuditOutcome
+    from workbench.audit.services import audit_record
+
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        token = Token.objects.create(user=user)
+        audit_record(actor=user, action="auth.api_token_issued", outcome=AuditOutcome.DONE, target=user)
+    return token
+
+
+def api_token_revoke(*, user: User) -> bool:
+    from workbench.audit.models import AuditOutcome
+    from workbench.audit.services import audit_record
+
+    with transaction.atomic():
+        deleted, _ = Token.objects.filter(user=user).delete()
+        if deleted:
+            audit_record(
+                actor=user, action="auth.api_token_revoked", outcome=AuditOutcome.DONE, target=user
+            )
+    return bool(deleted)

@@ -1,0 +1,121 @@
+"""Sign-in, sign-out, password pages and the profile page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from workbench.accounts import selectors, services
+from workbench.accounts.forms import LoginForm
+from workbench.accounts.models import User
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: Any = None, credentials: dict[str, Any] | None = None
+) -> HttpResponse:
+    """Shown instead of the login result once too many attempts failed (django-axes)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    # An unbound form: binding it would authenticate again. It keeps the username typed.
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    form = LoginForm(request, initial={"username": username})
+    message = (
+        f"Too many failed sign-in attempts for this account from your address. "
+        f"Wait {minutes} minutes and try again, or reset your password."
+    )
+    context = {"form": form, "lockout_message": message}
+    return render(request, "accounts/login.html", context, status=429)
+
+
+def admin_login_redirect_view(request: HttpRequest) -> HttpResponse:
+    return redirect_to_login(request.GET.get("next") or "/admin/")
+
+
+class LogoutView(auth_views.LogoutView):
+    template_name = "accounts/logged_out.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        from workbench.audit.models import AuditOutcome
+        from workbench.audit.services import audit_record
+
+        response = super().form_valid(form)
+        audit_record(
+            actor=self.request.user,  # type: ignore[arg-type]
+            action="auth.password_changed",
+            outcome=AuditOutcome.DONE,
+            target=self.request.user,  # type: ignore[arg-type]
+        )
+        messages.success(self.request, "Your password has been changed.")
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@require_GET
+@login_required
+def profile_view(request: HttpRequest) -> HttpResponse:
+    user = selectors.user_get_profile(user_id=request.user.pk)
+    context = {
+        "profile": user,
+        "roles": selectors.user_roles(user),
+        "department_path": selectors.department_path(user.department),
+        "has_api_token": selectors.user_has_api_token(user),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@require_POST
+@login_required
+def api_token_issue_view(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    token = services.api_token_issue(user=user)
+    # Shown once, on the next page only; it is never displayed again.
+    return render(request, "accounts/api_token_issued.html", {"token_key": token.key})
+
+
+@require_POST
+@login_required
+def api_token_revoke_view(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if services.api_token_revoke(user=user):
+        messages.success(request, "Your API token was revoked; it no longer works.")
+    else:
+        messages.info(request, "You had no API token.")
+    return redirect("accounts:profile")

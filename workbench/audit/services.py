@@ -1,0 +1,166 @@
+"""Writes to the audit trail: the one way every feature records what happened."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from workbench.accounts.models import User
+from workbench.audit.chain import GENESIS_HASH, ChainReport, chain_verify, event_hash
+from workbench.audit.models import (
+    AuditChainHead,
+    AuditEvent,
+    AuditOutcome,
+    AuditVerification,
+    VerificationStatus,
+)
+from workbench.core.request_context import request_context_get
+
+logger = logging.getLogger(__name__)
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    outcome: AuditOutcome,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    target_label: str = "",
+    reason: str = "",
+    purpose: str = "",
+    detail: dict[str, Any] | None = None,
+    actor_username: str = "",
+) -> AuditEvent:
+    """Append one event to the trail and return it.
+
+    The request id and client address come from the current request (or the task that a request
+    started). Call it inside the caller's transaction: if the action rolls back, so does its event.
+    """
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or str(target.pk)
+        target_label = target_label or str(target)
+    context = request_context_get()
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_username=(actor.get_username() if actor is not None else actor_username)[:150],
+        action=action[:64],
+        target_type=target_type[:64],
+        target_id=str(target_id)[:64],
+        target_label=str(target_label)[:255],
+        outcome=AuditOutcome(outcome),
+        reason=reason,
+        purpose=purpose[:200],
+        request_id=context.request_id if context else "",
+        ip=(context.ip or "") if context else "",
+        detail=_json_roundtrip(detail or {}),
+    )
+    _append(event)
+    logger.info("audit %s %s by %s", event.action, event.outcome, event.actor_username or "-")
+    return event
+
+
+def _json_roundtrip(detail: dict[str, Any]) -> dict[str, Any]:
+    # Hash exactly what the database will hand back (dates become strings, tuples lists).
+    result: dict[str, Any] = json.loads(json.dumps(detail, cls=DjangoJSONEncoder))
+    return result
+
+
+def _append(event: AuditEvent) -> None:
+    with transaction.atomic():
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        event.sequence = head.sequence + 1
+        event.prev_hash = head.last_hash
+        event.hash = event_hash(event)
+        event.save(force_insert=True)
+        AuditChainHead.objects.filter(pk=1).update(sequence=event.sequence, last_hash=event.hash)
+
+
+def audit_verification_request(*, requested_by: User | None) -> AuditVerification:
+    """Queue a chain check for the worker; the page polls the returned row for progress."""
+    from workbench.audit.tasks import audit_verification_run_task
+
+    verification = AuditVerification.objects.create(requested_by=requested_by)
+    audit_record(
+        actor=requested_by,
+        action="audit.verify_requested",
+        outcome=AuditOutcome.DONE,
+        target=verification,
+    )
+    audit_verification_run_task.delay_on_commit(verification.pk)
+    return verification
+
+
+def audit_verification_run(*, verification_id: int) -> AuditVerification | None:
+    """Run a queued check once: claim it, walk the chain with progress, record the verdict."""
+    claimed = AuditVerification.objects.filter(
+        pk=verification_id, status=VerificationStatus.QUEUED
+    ).update(
+        status=VerificationStatus.RUNNING,
+        started_at=timezone.now(),
+        rows_total=AuditEvent.objects.count(),
+    )
+    if not claimed:
+        return None  # gone, or another worker already took it
+    try:
+        report = chain_verify(on_progress=lambda n: _progress(verification_id, n))
+    except Exception as exc:
+        _finish(verification_id, status=VerificationStatus.ERROR, problem=f"{type(exc).__name__}")
+        logger.exception("audit chain verification %s could not run", verification_id)
+        raise
+    return _finish_with_report(verification_id, report)
+
+
+def _progress(verification_id: int, rows_checked: int) -> None:
+    AuditVerification.objects.filter(pk=verification_id).update(rows_checked=rows_checked)
+
+
+def _finish_with_report(verification_id: int, report: ChainReport) -> AuditVerification:
+    problem = report.problem
+    verification = _finish(
+        verification_id,
+        status=VerificationStatus.PASSED if problem is None else VerificationStatus.FAILED,
+        problem=problem.message if problem else "",
+        problem_sequence=problem.sequence if problem else None,
+        rows_checked=report.rows_checked,
+    )
+    audit_record(
+        actor=None,
+        actor_username="system",
+        action="audit.verified",
+        outcome=AuditOutcome.DONE if problem is None else AuditOutcome.FAILED,
+        target=verification,
+        reason=problem.message if problem else "Chain intact",
+        detail={"rows_checked": report.rows_checked},
+    )
+    return verification
+
+
+def _finish(verification_id: int, *, status: VerificationStatus, **fields: Any) -> AuditVerification:
+    AuditVerification.objects.filter(pk=verification_id).update(
+        status=status, finished_at=timezone.now(), **fields
+    )
+    return AuditVerification.objects.get(pk=verification_id)
+
+
+def audit_verification_fail_stale(*, older_than_seconds: int) -> int:
+    """Mark checks whose worker died mid-run as errors, so the page never spins forever."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return AuditVerification.objects.filter(
+        status__in=[VerificationStatus.QUEUED, VerificationStatus.RUNNING],
+        created_at__lt=cutoff,
+    ).update(
+        status=VerificationStatus.ERROR,
+        finished_at=timezone.now(),
+        problem="The check did not finish in time; is a worker running?",
+    )

@@ -1,0 +1,20 @@
+"""Background work for the audit trail (thin: each task calls one service)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from workbench.audit import services
+
+
+@shared_task(name="audit.verification_run", acks_late=True, time_limit=3600, soft_time_limit=3550)
+def audit_verification_run_task(verification_id: int) -> str | None:
+    verification = services.audit_verification_run(verification_id=verification_id)
+    return verification.status if verification else None
+
+
+@shared_task(name="audit.verify_nightly", time_limit=3600, soft_time_limit=3550)
+def audit_verify_nightly_task() -> None:
+    """The nightly schedule: give up on stuck checks, then queue a fresh one."""
+    services.audit_verification_fail_stale(older_than_seconds=2 * 3600)
+    services.audit_verification_request(requested_by=None)

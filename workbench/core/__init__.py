@@ -1,0 +1,1 @@
+"""Cross-cutting plumbing: request context, logging, health, home page, error pages, API basics."""

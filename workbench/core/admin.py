@@ -1,0 +1,9 @@
+from django.contrib import admin
+
+from workbench.core.models import WorkerHeartbeat
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("hostname", "pid", "started_at", "last_seen")
+    readonly_fields = ("hostname", "pid", "started_at", "last_seen")

@@ -1,0 +1,1 @@
+"""Shared REST API pieces: one error format, pagination, permission helpers."""

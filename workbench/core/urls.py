@@ -1,0 +1,9 @@
+from django.urls import path
+
+from workbench.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home_view, name="home"),
+]

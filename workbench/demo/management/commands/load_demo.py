@@ -1,0 +1,60 @@
+"""`manage.py load_demo`: the demo organisation and the sample warehouse (idempotent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from workbench.demo.organisation import PERSONAS, demo_password, organisation_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation (departments, ~30 users) and build the sample warehouse."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--skip-warehouse", action="store_true", help="Only load people and departments."
+        )
+        parser.add_argument(
+            "--rebuild-warehouse",
+            action="store_true",
+            help="Build the warehouse even if it already exists.",
+        )
+        parser.add_argument(
+            "--show-logins", action="store_true", help="Print the demo logins and password."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError(
+                "Demo mode is off. Demo accounts share a known password, so they are only "
+                "created with WORKBENCH_DEMO=1."
+            )
+        password = demo_password()
+        summary = organisation_load(password=password)
+        self.stdout.write(
+            f"Demo organisation ready: {summary.departments} departments, {summary.users} users."
+        )
+        if not options["skip_warehouse"]:
+            self._warehouse(rebuild=options["rebuild_warehouse"])
+        if options["show_logins"]:
+            self._print_logins(password)
+
+    def _warehouse(self, *, rebuild: bool) -> None:
+        url: str = settings.WAREHOUSE_URL
+        if url.startswith("sqlite:///") and Path(url.removeprefix("sqlite:///")).exists():
+            if not rebuild:
+                self.stdout.write("Sample warehouse already built (use --rebuild-warehouse).")
+                return
+        call_command("load_warehouse", stdout=self.stdout, stderr=self.stderr)
+
+    def _print_logins(self, password: str) -> None:
+        self.stdout.write(self.style.WARNING("Demo logins (all share one password):"))
+        for persona in PERSONAS:
+            roles = ", ".join(role.value for role in persona.roles) or "no role"
+            self.stdout.write(f"  {persona.username:<12} {roles}")
+        self.stdout.write(self.style.WARNING(f"  password:    {password}"))

@@ -1,0 +1,36 @@
+"""Top-level URL map: pages per app, the REST API under /api/, health for load balancers."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from workbench.accounts.api.views import MeView
+from workbench.accounts.views import admin_login_redirect_view
+from workbench.core import views as core_views
+
+admin.site.site_header = "Workbench administration"
+admin.site.site_title = "Workbench admin"
+admin.site.index_title = "Platform administration"
+
+api_patterns = [
+    path("me/", MeView.as_view(), name="api-me"),
+    path("audit/", include("workbench.audit.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", include("workbench.core.urls")),
+    path("accounts/", include("workbench.accounts.urls")),
+    path("audit/", include("workbench.audit.urls")),
+    path("api/", include(api_patterns)),
+    # One sign-in page for everyone, with the same throttling and audit as the rest of the app.
+    path("admin/login/", admin_login_redirect_view),
+    path("admin/", admin.site.urls),
+    path("healthz", core_views.healthz_view, name="healthz"),
+]
+
+handler400 = "workbench.core.views.bad_request_view"
+handler403 = "workbench.core.views.permission_denied_view"
+handler404 = "workbench.core.views.not_found_view"
+handler500 = "workbench.core.views.server_error_view"
