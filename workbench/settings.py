@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from csp.constants import NONE, SELF
 
 from workbench.env import (
@@ -21,6 +22,9 @@ from workbench.env import (
     env_str,
     package_dir,
 )
+
+# Lets admin and generic classes be subscripted for type checking (ModelAdmin[User]).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("WORKBENCH_VAR_DIR", str(BASE_DIR / "var")))
@@ -148,7 +152,6 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Failed logins: after AXES_FAILURE_LIMIT attempts for one username from one address, further
 # attempts are refused for the cool-off period with a clear message on the login page.
@@ -221,9 +224,7 @@ STORAGES = {
 # Tests and a fresh checkout may run without collectstatic; serve straight from the finders there.
 WHITENOISE_USE_FINDERS = env_bool("WORKBENCH_STATIC_FROM_FINDERS", DEBUG)
 if WHITENOISE_USE_FINDERS:
-    STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("WORKBENCH_TIME_ZONE", "UTC")
@@ -240,15 +241,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "workbench.core.api.pagination.Pagination",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "workbench.core.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-if DEBUG:
-    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(
-        "rest_framework.renderers.BrowsableAPIRenderer"
-    )
 SPECTACULAR_SETTINGS = {
     "TITLE": "Workbench API",
     "DESCRIPTION": "Governed self-service data and AI workbench. Every page's action has an "

@@ -1,7 +1,7 @@
 """Top-level URL map: pages per app, the REST API under /api/, health for load balancers."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from workbench.accounts.api.views import MeView
@@ -12,7 +12,7 @@ admin.site.site_header = "Workbench administration"
 admin.site.site_title = "Workbench admin"
 admin.site.index_title = "Platform administration"
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("me/", MeView.as_view(), name="api-me"),
     path("audit/", include("workbench.audit.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

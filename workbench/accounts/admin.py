@@ -9,7 +9,7 @@ from workbench.accounts.models import Department, User
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DepartmentAdmin(admin.ModelAdmin[Department]):
     list_display = ("name", "code", "parent")
     list_select_related = ("parent",)
     search_fields = ("name", "code")

@@ -11,5 +11,6 @@ class LoginForm(AuthenticationForm):
         "inactive": "This account is deactivated. Ask a platform admin to reactivate it.",
     }
     username = forms.CharField(
-        max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )

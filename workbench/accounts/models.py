@@ -64,9 +64,12 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         constraints = [
-            models.CheckConstraint(condition=~Q(manager=models.F("pk")), name="user_not_own_manager"),
             models.CheckConstraint(
-                condition=Q(region__in=[choice.value for choice in Region]), name="user_region_valid"
+                condition=~Q(manager=models.F("pk")), name="user_not_own_manager"
+            ),
+            models.CheckConstraint(
+                condition=Q(region__in=[choice.value for choice in Region]),
+                name="user_region_valid",
             ),
             models.CheckConstraint(
                 condition=Q(clearance__gte=Clearance.PUBLIC, clearance__lte=Clearance.RESTRICTED),

@@ -18,7 +18,9 @@ def user_has_role(user: User, role: Role) -> bool:
     return any(spec.role == role for spec in user_roles(user))
 
 
-def user_get_profile(*, user_id: int) -> User:
+def user_get_profile(*, user_id: int | None) -> User:
+    if user_id is None:
+        raise User.DoesNotExist("Anonymous users have no profile")
     return (
         User.objects.select_related("department__parent", "manager")
         .prefetch_related("groups")

@@ -74,7 +74,9 @@ def api_token_issue(*, user: User) -> Token:
     with transaction.atomic():
         Token.objects.filter(user=user).delete()
         token = Token.objects.create(user=user)
-        audit_record(actor=user, action="auth.api_token_issued", outcome=AuditOutcome.DONE, target=user)
+        audit_record(
+            actor=user, action="auth.api_token_issued", outcome=AuditOutcome.DONE, target=user
+        )
     return token
 
 

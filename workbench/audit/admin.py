@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from workbench.audit.models import AuditChainHead, AuditEvent, AuditVerification
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -23,7 +23,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("sequence", "occurred_at", "actor_username", "action", "target_label", "outcome")
+    list_display = (
+        "sequence",
+        "occurred_at",
+        "actor_username",
+        "action",
+        "target_label",
+        "outcome",
+    )
     list_filter = ("outcome", "action")
     search_fields = ("actor_username", "action", "target_label", "request_id")
     date_hierarchy = "occurred_at"

@@ -62,9 +62,7 @@ def chain_verify(
     """Walk the chain in sequence order and report the first row that breaks it."""
     previous: AuditEvent | None = None
     checked = 0
-    events: Iterable[AuditEvent] = AuditEvent.objects.order_by("sequence").iterator(
-        chunk_size=2000
-    )
+    events: Iterable[AuditEvent] = AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000)
     for event in events:
         problem = _row_problem(event, previous)
         if problem:

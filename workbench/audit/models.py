@@ -72,6 +72,9 @@ class AuditChainHead(models.Model):
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="audit_head_singleton")]
 
+    def __str__(self) -> str:
+        return f"Chain head at #{self.sequence}"
+
 
 class VerificationStatus(models.TextChoices):
     QUEUED = "queued", "Queued"

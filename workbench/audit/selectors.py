@@ -66,4 +66,6 @@ def audit_verification_latest() -> AuditVerification | None:
 
 
 def audit_verification_get(*, verification_id: int) -> AuditVerification | None:
-    return AuditVerification.objects.select_related("requested_by").filter(pk=verification_id).first()
+    return (
+        AuditVerification.objects.select_related("requested_by").filter(pk=verification_id).first()
+    )

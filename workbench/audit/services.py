@@ -97,7 +97,7 @@ def audit_verification_request(*, requested_by: User | None) -> AuditVerificatio
         outcome=AuditOutcome.DONE,
         target=verification,
     )
-    audit_verification_run_task.delay_on_commit(verification.pk)
+    transaction.on_commit(lambda: audit_verification_run_task.delay(verification.pk))
     return verification
 
 
@@ -146,7 +146,9 @@ def _finish_with_report(verification_id: int, report: ChainReport) -> AuditVerif
     return verification
 
 
-def _finish(verification_id: int, *, status: VerificationStatus, **fields: Any) -> AuditVerification:
+def _finish(
+    verification_id: int, *, status: VerificationStatus, **fields: Any
+) -> AuditVerification:
     AuditVerification.objects.filter(pk=verification_id).update(
         status=status, finished_at=timezone.now(), **fields
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -36,7 +37,7 @@ def audit_event_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @require_permission(PERMISSION, audit_action="audit.export")
-def audit_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+def audit_export_view(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in EXPORT_FORMATS:
         raise Http404("Unknown export format")
     form = AuditFilterForm(request.GET or None)

@@ -4,6 +4,6 @@ from workbench.core.models import WorkerHeartbeat
 
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WorkerHeartbeatAdmin(admin.ModelAdmin[WorkerHeartbeat]):
     list_display = ("hostname", "pid", "started_at", "last_seen")
     readonly_fields = ("hostname", "pid", "started_at", "last_seen")

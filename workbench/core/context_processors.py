@@ -29,7 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         links = [
             _nav_link(item, request.path)
-            for item in destinations_for(user)  # type: ignore[arg-type]
+            for item in destinations_for(user)
             if item.in_navbar
         ]
     return {"nav_items": links, "demo_mode": settings.DEMO_MODE}

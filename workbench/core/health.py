@@ -27,7 +27,12 @@ class Health:
 
     def as_dict(self) -> dict[str, str]:
         status = "ok" if self.is_healthy else "degraded"
-        return {"status": status, "database": self.database, "broker": self.broker, "worker": self.worker}
+        return {
+            "status": status,
+            "database": self.database,
+            "broker": self.broker,
+            "worker": self.worker,
+        }
 
 
 def health_check() -> Health:

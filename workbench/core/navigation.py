@@ -36,9 +36,7 @@ class Destination:
 
 
 DESTINATIONS: tuple[Destination, ...] = (
-    Destination(
-        "home", "Home", "What you can do here.", "core:home", in_navbar=True
-    ),
+    Destination("home", "Home", "What you can do here.", "core:home", in_navbar=True),
     Destination(
         "audit",
         "Audit trail",

@@ -17,11 +17,12 @@ from workbench.core.navigation import ROLE_PURPOSE, destinations_for
 def home_view(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/landing.html")
-    user = user_get_profile(user_id=request.user.pk)
-    roles = user_roles(user)
+    profile = user_get_profile(user_id=request.user.pk)
     context = {
-        "roles": [(spec, ROLE_PURPOSE[spec.role]) for spec in roles],
-        "destinations": [d for d in destinations_for(user) if d.key != "home"],
+        "profile": profile,
+        "roles": [(spec, ROLE_PURPOSE[spec.role]) for spec in user_roles(profile)],
+        # request.user, not profile: it shares the permission cache the navigation already filled.
+        "destinations": [d for d in destinations_for(request.user) if d.key != "home"],
     }
     return render(request, "core/home.html", context)
 
@@ -34,16 +35,22 @@ def healthz_view(request: HttpRequest) -> JsonResponse:
 
 
 def _wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+    return request.path.startswith("/api/") or "application/json" in request.headers.get(
+        "Accept", ""
+    )
 
 
 def bad_request_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_json(request):
-        return json_error_response(request, "bad_request", "The request could not be understood.", 400)
+        return json_error_response(
+            request, "bad_request", "The request could not be understood.", 400
+        )
     return render(request, "errors/400.html", status=400)
 
 
-def permission_denied_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def permission_denied_view(
+    request: HttpRequest, exception: Exception | None = None
+) -> HttpResponse:
     reason = str(exception) if exception and str(exception) else ""
     if _wants_json(request):
         return json_error_response(

@@ -36,7 +36,7 @@ def worker_heartbeat_record(*, hostname: str, started_at: Any) -> None:
 class HeartbeatStep(bootsteps.StartStopStep):
     """Writes this worker's heartbeat on start and every WORKER_HEARTBEAT_SECONDS."""
 
-    requires = {"celery.worker.components:Timer"}
+    requires = ("celery.worker.components:Timer",)
 
     def __init__(self, worker: Any, **kwargs: Any) -> None:
         super().__init__(worker, **kwargs)

@@ -16,7 +16,9 @@ def has_django_permission(permission: str) -> type[BasePermission]:
 
         def has_permission(self, request: Request, view: Any) -> bool:
             user = request.user
-            return bool(user and user.is_authenticated and user.is_active and user.has_perm(permission))
+            return bool(
+                user and user.is_authenticated and user.is_active and user.has_perm(permission)
+            )
 
     HasDjangoPermission.__name__ = f"Has_{permission.replace('.', '_')}"
     return HasDjangoPermission

@@ -1,0 +1,7 @@
+"""Root pytest configuration: registers the shared fixtures."""
+
+pytest_plugins = [
+    "tests.fixtures.personas",
+    "tests.fixtures.clients",
+    "tests.fixtures.services",
+]

@@ -1,0 +1,111 @@
+"""The profile page, API tokens and GET /api/me/, each for every persona."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from workbench.accounts.models import User
+from workbench.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_profile_anonymous_is_sent_to_login(client_for) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(None).get(reverse("accounts:profile"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("persona", ["outsider", "analyst", "admin"])
+def test_profile_shows_own_roles_and_attributes_only(
+    request: pytest.FixtureRequest, client_for, persona: str, steward: User
+) -> None:  # type: ignore[no-untyped-def]
+    user: User = request.getfixturevalue(persona)
+    response = client_for(user).get(reverse("accounts:profile"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert user.username in html
+    assert user.get_region_display() in html
+    assert user.get_clearance_display() in html
+    assert steward.email not in html
+
+
+def test_profile_shows_department_path_and_roles(client_for, analyst: User) -> None:  # type: ignore[no-untyped-def]
+    html = client_for(analyst).get(reverse("accounts:profile")).content.decode()
+    assert "Growth Marketing" in html
+    assert "Business user" in html
+
+
+def test_profile_query_count_is_pinned(
+    client_for, analyst: User, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(analyst)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_api_token_is_issued_once_replaced_and_revoked(client_for, analyst: User) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(analyst)
+    first = client.post(reverse("accounts:api_token_issue"))
+    key = Token.objects.get(user=analyst).key
+    assert key in first.content.decode()
+    assert key not in client.get(reverse("accounts:profile")).content.decode()
+    client.post(reverse("accounts:api_token_issue"))
+    assert Token.objects.get(user=analyst).key != key
+    client.post(reverse("accounts:api_token_revoke"))
+    assert not Token.objects.filter(user=analyst).exists()
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"auth.api_token_issued", "auth.api_token_revoked"} <= actions
+
+
+def test_api_token_needs_login_and_post(client_for, analyst: User) -> None:  # type: ignore[no-untyped-def]
+    assert client_for(None).post(reverse("accounts:api_token_issue")).status_code == 302
+    assert client_for(analyst).get(reverse("accounts:api_token_issue")).status_code == 405
+    assert not Token.objects.exists()
+
+
+def test_me_anonymous_gets_401_json(api_client_for) -> None:  # type: ignore[no-untyped-def]
+    response = api_client_for(None).get("/api/me/")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"].startswith("Token")
+
+
+@pytest.mark.parametrize(
+    ("persona", "roles"),
+    [
+        ("outsider", []),
+        ("analyst", ["Business user"]),
+        ("steward", ["Business user", "Data steward"]),
+        ("admin", ["Platform admin"]),
+    ],
+)
+def test_me_returns_own_roles_and_attributes(
+    request: pytest.FixtureRequest, api_client_for, persona: str, roles: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    user: User = request.getfixturevalue(persona)
+    body = api_client_for(user).get("/api/me/").json()
+    assert body["username"] == user.username
+    assert sorted(body["roles"]) == roles
+    assert body["region"] == user.region
+    assert body["clearance_level"] == user.clearance
+
+
+def test_me_with_token_authentication(analyst: User) -> None:
+    token = Token.objects.create(user=analyst)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get("/api/me/").json()["username"] == "analyst"
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    response = client.get("/api/me/")
+    assert response.status_code == 401
+    assert response.json()["error"]["message"]
+
+
+def test_me_query_count_is_pinned(api_client_for, steward: User, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    client = api_client_for(steward)
+    with django_assert_max_num_queries(5):
+        assert client.get("/api/me/").status_code == 200

@@ -1,0 +1,139 @@
+"""Home page, navigation, error pages and request ids."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from workbench.accounts.models import User
+from workbench.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _nav(html: str) -> str:
+    return html.split('aria-label="Main"')[1].split("</nav>")[0]
+
+
+def test_home_for_anonymous_is_the_landing_page(client_for) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(None).get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Sign in" in html
+    assert "Audit trail" not in html
+
+
+def test_home_for_outsider_explains_missing_role(client_for, outsider: User) -> None:  # type: ignore[no-untyped-def]
+    html = client_for(outsider).get("/").content.decode()
+    assert "Your account has no role yet" in html
+    assert "Audit trail" not in _nav(html)
+    assert "Administration" not in _nav(html)
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown", "hidden"),
+    [
+        ("analyst", ["Home", "API"], ["Audit trail", "Administration"]),
+        ("steward", ["Home", "API"], ["Audit trail", "Administration"]),
+        ("auditor", ["Home", "Audit trail"], ["Administration"]),
+        ("admin", ["Home", "Audit trail", "Administration"], []),
+    ],
+)
+def test_navigation_shows_only_what_the_user_may_open(
+    request: pytest.FixtureRequest, client_for, persona: str, shown, hidden
+) -> None:  # type: ignore[no-untyped-def]
+    user: User = request.getfixturevalue(persona)
+    nav = _nav(client_for(user).get("/").content.decode())
+    for title in shown:
+        assert f">{title}</a>" in nav
+    for title in hidden:
+        assert f">{title}</a>" not in nav
+
+
+@pytest.mark.parametrize(
+    ("persona", "role_text"),
+    [
+        ("analyst", "Find trusted data"),
+        ("steward", "Curate your domain"),
+        ("reviewer", "Review citizen models"),
+        ("hr", "Follow literacy progress"),
+        ("owner", "accountable"),
+        ("admin", "Connect sources"),
+    ],
+)
+def test_home_tells_each_persona_what_they_can_do(
+    request: pytest.FixtureRequest, client_for, persona: str, role_text: str
+) -> None:  # type: ignore[no-untyped-def]
+    html = client_for(request.getfixturevalue(persona)).get("/").content.decode()
+    assert role_text in html
+
+
+def test_home_query_count_is_pinned(
+    client_for, steward: User, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(steward)
+    with django_assert_max_num_queries(6):
+        assert client.get("/").status_code == 200
+
+
+def test_404_page_is_styled_without_details(client: Client) -> None:
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "There is nothing at this address" in html
+    assert "Traceback" not in html
+
+
+def test_api_404_is_json(client: Client) -> None:
+    response = client.get("/api/no-such-endpoint/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_500_page_hides_the_error(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ROOT_URLCONF = "tests.core.failing_urls"
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html
+    assert "secret-internal-detail" not in html
+    assert response["X-Request-ID"] in html
+
+
+def test_security_headers_and_csp_without_inline_scripts(client_for, analyst: User) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(analyst).get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "<script>" not in response.content.decode()
+
+
+def test_request_id_is_echoed_and_lands_in_audit(client: Client, analyst: User) -> None:
+    from tests.factories import TEST_PASSWORD
+
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "analyst", "password": TEST_PASSWORD},
+        HTTP_X_REQUEST_ID="lb-trace-42",
+    )
+    assert response["X-Request-ID"] == "lb-trace-42"
+    assert AuditEvent.objects.get(action="auth.login").request_id == "lb-trace-42"
+
+
+def test_malformed_request_id_is_replaced(client: Client) -> None:
+    response = client.get("/", HTTP_X_REQUEST_ID="<script>alert(1)</script>")
+    assert response["X-Request-ID"] != "<script>alert(1)</script>"
+    assert len(response["X-Request-ID"]) == 32
+
+
+def test_static_assets_come_from_the_app_not_a_cdn(client_for, analyst: User) -> None:  # type: ignore[no-untyped-def]
+    html = client_for(analyst).get("/").content.decode()
+    assert "https://" not in html.split("<body")[0]
+    for asset in [
+        "/static/vendor/bootstrap/css/bootstrap.min.css",
+        "/static/django_htmx/htmx-2.min.js",
+    ]:
+        assert asset in html
