@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 )
 def test_admin_index_only_for_platform_admins(
     request: pytest.FixtureRequest, client_for, persona: str | None, status: int
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     user = request.getfixturevalue(persona) if persona else None
     assert client_for(user).get("/admin/").status_code == status
 
@@ -35,11 +35,11 @@ def test_admin_index_only_for_platform_admins(
         "/admin/axes/accessattempt/",
     ],
 )
-def test_admin_lists_open_for_platform_admin(client_for, admin: User, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_admin_lists_open_for_platform_admin(client_for, admin: User, url: str) -> None:
     assert client_for(admin).get(url).status_code == 200
 
 
-def test_admin_change_is_audited(client_for, admin: User, department: Department) -> None:  # type: ignore[no-untyped-def]
+def test_admin_change_is_audited(client_for, admin: User, department: Department) -> None:
     url = reverse("admin:accounts_department_change", args=[department.pk])
     response = client_for(admin).post(url, {"name": "Growth & Lifecycle", "code": "growth"})
     assert response.status_code == 302
@@ -51,7 +51,7 @@ def test_admin_change_is_audited(client_for, admin: User, department: Department
     )
 
 
-def test_audit_events_cannot_be_edited_or_deleted_in_admin(client_for, admin: User) -> None:  # type: ignore[no-untyped-def]
+def test_audit_events_cannot_be_edited_or_deleted_in_admin(client_for, admin: User) -> None:
     client = client_for(admin)  # signing in writes the first event
     event = AuditEvent.objects.get()
     change = reverse("admin:audit_auditevent_change", args=[event.pk])
@@ -62,7 +62,7 @@ def test_audit_events_cannot_be_edited_or_deleted_in_admin(client_for, admin: Us
     assert event.reason == ""
 
 
-def test_users_are_deactivated_not_deleted(client_for, admin: User, analyst: User) -> None:  # type: ignore[no-untyped-def]
+def test_users_are_deactivated_not_deleted(client_for, admin: User, analyst: User) -> None:
     url = reverse("admin:accounts_user_delete", args=[analyst.pk])
     assert client_for(admin).post(url, {"post": "yes"}).status_code == 403
     assert User.objects.filter(pk=analyst.pk).exists()

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 LOGIN_URL = reverse("accounts:login")
 
 
-def _login(client: Client, username: str, password: str):  # type: ignore[no-untyped-def]
+def _login(client: Client, username: str, password: str):
     return client.post(LOGIN_URL, {"username": username, "password": password})
 
 
@@ -27,7 +27,8 @@ def test_login_signs_in_and_is_audited(client: Client, analyst: User) -> None:
     assert response["Location"] == reverse("core:home")
     event = AuditEvent.objects.get(action="auth.login")
     assert (event.actor_id, event.outcome, event.target_id) == (analyst.pk, "done", str(analyst.pk))
-    assert event.request_id and event.ip == "127.0.0.1"
+    assert event.request_id
+    assert event.ip == "127.0.0.1"
 
 
 def test_failed_login_shows_clear_error_keeps_username_and_is_audited(
@@ -44,7 +45,7 @@ def test_failed_login_shows_clear_error_keeps_username_and_is_audited(
     assert "not-the-password" not in str(event.detail)
 
 
-def test_repeated_failed_logins_are_throttled(client: Client, analyst: User, settings) -> None:  # type: ignore[no-untyped-def]
+def test_repeated_failed_logins_are_throttled(client: Client, analyst: User, settings) -> None:
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _login(client, "analyst", "wrong")
     response = _login(client, "analyst", TEST_PASSWORD)
@@ -55,7 +56,7 @@ def test_repeated_failed_logins_are_throttled(client: Client, analyst: User, set
     assert AuditEvent.objects.filter(action="auth.lockout").exists()
 
 
-def test_throttle_is_per_account(client: Client, analyst: User, steward: User, settings) -> None:  # type: ignore[no-untyped-def]
+def test_throttle_is_per_account(client: Client, analyst: User, steward: User, settings) -> None:
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _login(client, "analyst", "wrong")
     response = _login(client, "steward", TEST_PASSWORD)

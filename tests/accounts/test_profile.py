@@ -13,7 +13,7 @@ from workbench.audit.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-def test_profile_anonymous_is_sent_to_login(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_profile_anonymous_is_sent_to_login(client_for) -> None:
     response = client_for(None).get(reverse("accounts:profile"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
@@ -22,7 +22,7 @@ def test_profile_anonymous_is_sent_to_login(client_for) -> None:  # type: ignore
 @pytest.mark.parametrize("persona", ["outsider", "analyst", "admin"])
 def test_profile_shows_own_roles_and_attributes_only(
     request: pytest.FixtureRequest, client_for, persona: str, steward: User
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     user: User = request.getfixturevalue(persona)
     response = client_for(user).get(reverse("accounts:profile"))
     assert response.status_code == 200
@@ -33,7 +33,7 @@ def test_profile_shows_own_roles_and_attributes_only(
     assert steward.email not in html
 
 
-def test_profile_shows_department_path_and_roles(client_for, analyst: User) -> None:  # type: ignore[no-untyped-def]
+def test_profile_shows_department_path_and_roles(client_for, analyst: User) -> None:
     html = client_for(analyst).get(reverse("accounts:profile")).content.decode()
     assert "Growth Marketing" in html
     assert "Business user" in html
@@ -41,13 +41,13 @@ def test_profile_shows_department_path_and_roles(client_for, analyst: User) -> N
 
 def test_profile_query_count_is_pinned(
     client_for, analyst: User, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = client_for(analyst)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("accounts:profile")).status_code == 200
 
 
-def test_api_token_is_issued_once_replaced_and_revoked(client_for, analyst: User) -> None:  # type: ignore[no-untyped-def]
+def test_api_token_is_issued_once_replaced_and_revoked(client_for, analyst: User) -> None:
     client = client_for(analyst)
     first = client.post(reverse("accounts:api_token_issue"))
     key = Token.objects.get(user=analyst).key
@@ -61,13 +61,13 @@ def test_api_token_is_issued_once_replaced_and_revoked(client_for, analyst: User
     assert {"auth.api_token_issued", "auth.api_token_revoked"} <= actions
 
 
-def test_api_token_needs_login_and_post(client_for, analyst: User) -> None:  # type: ignore[no-untyped-def]
+def test_api_token_needs_login_and_post(client_for, analyst: User) -> None:
     assert client_for(None).post(reverse("accounts:api_token_issue")).status_code == 302
     assert client_for(analyst).get(reverse("accounts:api_token_issue")).status_code == 405
     assert not Token.objects.exists()
 
 
-def test_me_anonymous_gets_401_json(api_client_for) -> None:  # type: ignore[no-untyped-def]
+def test_me_anonymous_gets_401_json(api_client_for) -> None:
     response = api_client_for(None).get("/api/me/")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
@@ -85,7 +85,7 @@ def test_me_anonymous_gets_401_json(api_client_for) -> None:  # type: ignore[no-
 )
 def test_me_returns_own_roles_and_attributes(
     request: pytest.FixtureRequest, api_client_for, persona: str, roles: list[str]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     user: User = request.getfixturevalue(persona)
     body = api_client_for(user).get("/api/me/").json()
     assert body["username"] == user.username
@@ -105,7 +105,9 @@ def test_me_with_token_authentication(analyst: User) -> None:
     assert response.json()["error"]["message"]
 
 
-def test_me_query_count_is_pinned(api_client_for, steward: User, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_me_query_count_is_pinned(
+    api_client_for, steward: User, django_assert_max_num_queries
+) -> None:
     client = api_client_for(steward)
     with django_assert_max_num_queries(5):
         assert client.get("/api/me/").status_code == 200

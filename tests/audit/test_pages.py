@@ -33,12 +33,12 @@ def events(analyst: User, steward: User) -> list[AuditEvent]:
             action="catalog.curate",
             outcome=AuditOutcome.ALLOWED,
             target=steward,
-            reason="=HYPERLINK(\"http://evil\")",
+            reason='=HYPERLINK("http://evil")',
         ),
     ]
 
 
-def test_audit_page_anonymous_goes_to_login(client_for, events) -> None:  # type: ignore[no-untyped-def]
+def test_audit_page_anonymous_goes_to_login(client_for, events) -> None:
     response = client_for(None).get(PAGE)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
@@ -47,7 +47,7 @@ def test_audit_page_anonymous_goes_to_login(client_for, events) -> None:  # type
 @pytest.mark.parametrize("persona", ["outsider", "analyst", "steward", "hr"])
 def test_audit_page_refuses_people_without_the_permission(
     request: pytest.FixtureRequest, client_for, events, persona: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     user: User = request.getfixturevalue(persona)
     client = client_for(user)
     before = AuditEvent.objects.count()
@@ -65,12 +65,14 @@ def test_audit_page_refuses_people_without_the_permission(
 @pytest.mark.parametrize("persona", ["auditor", "admin"])
 def test_audit_page_lists_events_for_auditors_and_admins(
     request: pytest.FixtureRequest, client_for, events, persona: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     user: User = request.getfixturevalue(persona)
     response = client_for(user).get(PAGE)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "auth.login_failed" in html and "mallory" in html and "catalog.curate" in html
+    assert "auth.login_failed" in html
+    assert "mallory" in html
+    assert "catalog.curate" in html
 
 
 @pytest.mark.parametrize(
@@ -78,14 +80,18 @@ def test_audit_page_lists_events_for_auditors_and_admins(
     [
         pytest.param({"actor": "mall"}, ["auth.login_failed"], ["catalog.curate"], id="actor"),
         pytest.param({"action": "auth."}, ["auth.login_failed"], ["catalog.curate"], id="action"),
-        pytest.param({"outcome": "allowed"}, ["catalog.curate"], ["auth.login_failed"], id="outcome"),
+        pytest.param(
+            {"outcome": "allowed"}, ["catalog.curate"], ["auth.login_failed"], id="outcome"
+        ),
         pytest.param(
             {"target_type": "accounts.user"}, ["catalog.curate"], ["auth.login_failed"], id="target"
         ),
-        pytest.param({"until": "2000-01-01T00:00"}, [], ["auth.login", "catalog.curate"], id="time"),
+        pytest.param(
+            {"until": "2000-01-01T00:00"}, [], ["auth.login", "catalog.curate"], id="time"
+        ),
     ],
 )
-def test_audit_page_filters(client_for, auditor: User, events, query, visible, hidden) -> None:  # type: ignore[no-untyped-def]
+def test_audit_page_filters(client_for, auditor: User, events, query, visible, hidden) -> None:
     html = client_for(auditor).get(PAGE, query).content.decode()
     table = html.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in html else ""
     for action in visible:
@@ -94,7 +100,7 @@ def test_audit_page_filters(client_for, auditor: User, events, query, visible, h
         assert f"<code>{action}</code>" not in table
 
 
-def test_audit_page_bad_filter_keeps_input_and_explains(client_for, auditor: User, events) -> None:  # type: ignore[no-untyped-def]
+def test_audit_page_bad_filter_keeps_input_and_explains(client_for, auditor: User, events) -> None:
     response = client_for(auditor).get(
         PAGE, {"actor": "mallory", "since": "2026-01-02T00:00", "until": "2026-01-01T00:00"}
     )
@@ -106,7 +112,7 @@ def test_audit_page_bad_filter_keeps_input_and_explains(client_for, auditor: Use
 
 def test_audit_page_query_count_is_pinned(
     client_for, auditor: User, events, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = client_for(auditor)
     for n in range(60):
         audit_record(actor=None, actor_username=f"u{n}", action="x", outcome=AuditOutcome.DONE)
@@ -116,7 +122,7 @@ def test_audit_page_query_count_is_pinned(
     assert "Older" in response.content.decode()
 
 
-def test_csv_export_honours_filters_and_defuses_formulas(client_for, auditor: User, events) -> None:  # type: ignore[no-untyped-def]
+def test_csv_export_honours_filters_and_defuses_formulas(client_for, auditor: User, events) -> None:
     response = client_for(auditor).get(reverse("audit:export", args=["csv"]), {"action": "catalog"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -127,7 +133,7 @@ def test_csv_export_honours_filters_and_defuses_formulas(client_for, auditor: Us
     assert export.detail == {"format": "csv", "filters": {"action": "catalog"}}
 
 
-def test_json_export_is_valid_json_with_every_field(client_for, admin: User, events) -> None:  # type: ignore[no-untyped-def]
+def test_json_export_is_valid_json_with_every_field(client_for, admin: User, events) -> None:
     response = client_for(admin).get(reverse("audit:export", args=["json"]))
     rows = json.loads(b"".join(response.streaming_content))
     assert {row["action"] for row in rows} >= {"auth.login", "auth.login_failed", "catalog.curate"}
@@ -137,19 +143,21 @@ def test_json_export_is_valid_json_with_every_field(client_for, admin: User, eve
 @pytest.mark.parametrize("persona", ["outsider", "analyst"])
 def test_export_refused_without_permission(
     request: pytest.FixtureRequest, client_for, events, persona: str
-) -> None:  # type: ignore[no-untyped-def]
-    response = client_for(request.getfixturevalue(persona)).get(reverse("audit:export", args=["csv"]))
+) -> None:
+    response = client_for(request.getfixturevalue(persona)).get(
+        reverse("audit:export", args=["csv"])
+    )
     assert response.status_code == 403
     assert b"mallory" not in response.content
 
 
-def test_export_unknown_format_is_404(client_for, auditor: User) -> None:  # type: ignore[no-untyped-def]
+def test_export_unknown_format_is_404(client_for, auditor: User) -> None:
     assert client_for(auditor).get("/audit/export.xlsx").status_code == 404
 
 
 def test_verification_start_queues_one_check_after_commit(
     client_for, auditor: User, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with django_capture_on_commit_callbacks() as callbacks:
         response = client_for(auditor).post(reverse("audit:verification_start"))
     assert response.status_code == 302
@@ -161,7 +169,7 @@ def test_verification_start_queues_one_check_after_commit(
 @pytest.mark.parametrize("persona", [None, "outsider", "analyst"])
 def test_verification_start_refused_queues_nothing(
     request: pytest.FixtureRequest, client_for, persona, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     user = request.getfixturevalue(persona) if persona else None
     with django_capture_on_commit_callbacks() as callbacks:
         response = client_for(user).post(reverse("audit:verification_start"))
@@ -173,7 +181,7 @@ def test_verification_start_refused_queues_nothing(
 # --- API ----------------------------------------------------------------------------------------
 
 
-def test_api_events_anonymous_401(api_client_for, events) -> None:  # type: ignore[no-untyped-def]
+def test_api_events_anonymous_401(api_client_for, events) -> None:
     response = api_client_for(None).get("/api/audit/events/")
     assert response.status_code == 401
     assert "mallory" not in response.content.decode()
@@ -182,20 +190,20 @@ def test_api_events_anonymous_401(api_client_for, events) -> None:  # type: igno
 @pytest.mark.parametrize("persona", ["outsider", "analyst"])
 def test_api_events_refused_without_permission(
     request: pytest.FixtureRequest, api_client_for, events, persona: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     response = api_client_for(request.getfixturevalue(persona)).get("/api/audit/events/")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
     assert "mallory" not in response.content.decode()
 
 
-def test_api_events_list_filters_and_paginates(api_client_for, auditor: User, events) -> None:  # type: ignore[no-untyped-def]
+def test_api_events_list_filters_and_paginates(api_client_for, auditor: User, events) -> None:
     body = api_client_for(auditor).get("/api/audit/events/", {"outcome": "denied"}).json()
     assert body["count"] == 1
     assert body["results"][0]["actor_username"] == "mallory"
 
 
-def test_api_events_bad_filter_is_a_json_error(api_client_for, auditor: User) -> None:  # type: ignore[no-untyped-def]
+def test_api_events_bad_filter_is_a_json_error(api_client_for, auditor: User) -> None:
     response = api_client_for(auditor).get("/api/audit/events/", {"since": "yesterday-ish"})
     assert response.status_code == 400
     error = response.json()["error"]
@@ -205,7 +213,7 @@ def test_api_events_bad_filter_is_a_json_error(api_client_for, auditor: User) ->
 
 def test_api_events_query_count_is_pinned(
     api_client_for, auditor: User, events, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = api_client_for(auditor)
     with django_assert_max_num_queries(4):
         assert client.get("/api/audit/events/").status_code == 200
@@ -213,20 +221,22 @@ def test_api_events_query_count_is_pinned(
 
 def test_api_verification_create_and_read(
     api_client_for, auditor: User, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = api_client_for(auditor)
     with django_capture_on_commit_callbacks() as callbacks:
         created = client.post("/api/audit/verifications/")
     assert created.status_code == 202
     assert len(callbacks) == 1
     detail = client.get(f"/api/audit/verifications/{created.json()['id']}/").json()
-    assert detail["status"] == "queued" and detail["progress_percent"] == 0
+    assert detail["status"] == "queued"
+    assert detail["progress_percent"] == 0
 
 
 def test_api_verification_refused_for_analyst(
     api_client_for, analyst: User, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with django_capture_on_commit_callbacks() as callbacks:
         response = api_client_for(analyst).post("/api/audit/verifications/")
     assert response.status_code == 403
-    assert callbacks == [] and not AuditVerification.objects.exists()
+    assert callbacks == []
+    assert not AuditVerification.objects.exists()

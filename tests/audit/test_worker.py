@@ -23,7 +23,7 @@ def _wait_until_finished(verification_id: int, seconds: float = 20) -> AuditVeri
     raise AssertionError(f"verification {verification_id} did not finish: {verification.status}")
 
 
-def test_chain_check_passes_on_the_worker(celery_worker) -> None:  # type: ignore[no-untyped-def]
+def test_chain_check_passes_on_the_worker(celery_worker) -> None:
     for n in range(25):
         audit_record(actor=None, actor_username=f"u{n}", action="t", outcome=AuditOutcome.DONE)
     verification = audit_verification_request(requested_by=None)
@@ -36,7 +36,7 @@ def test_chain_check_passes_on_the_worker(celery_worker) -> None:  # type: ignor
     assert verdict.request_id == requested.request_id or verdict.request_id
 
 
-def test_chain_check_records_a_broken_chain(celery_worker) -> None:  # type: ignore[no-untyped-def]
+def test_chain_check_records_a_broken_chain(celery_worker) -> None:
     for n in range(5):
         audit_record(actor=None, actor_username=f"u{n}", action="t", outcome=AuditOutcome.DONE)
     with connection.cursor() as cursor:

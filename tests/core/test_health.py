@@ -26,7 +26,7 @@ def test_healthz_without_worker_is_degraded(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_healthz_ignores_stale_heartbeats(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_ignores_stale_heartbeats(client: Client, settings) -> None:
     long_ago = timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS + 5)
     WorkerHeartbeat.objects.create(hostname="old", pid=1, started_at=long_ago, last_seen=long_ago)
     assert client.get("/healthz").json()["worker"] == "no_worker"
@@ -48,14 +48,14 @@ def test_healthz_reports_unreachable_broker(client: Client) -> None:
 @pytest.mark.parametrize("persona", [None, "outsider", "analyst", "admin"])
 def test_healthz_is_public_and_reveals_no_detail(
     request: pytest.FixtureRequest, client_for, persona: str | None
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     user = request.getfixturevalue(persona) if persona else None
     body = client_for(user).get("/healthz").json()
     assert set(body) == {"status", "database", "broker", "worker"}
 
 
 @pytest.mark.worker
-def test_healthz_ok_with_a_real_worker(celery_worker, client: Client) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_ok_with_a_real_worker(celery_worker, client: Client) -> None:
     deadline = time.monotonic() + 15
     response = client.get("/healthz")
     while response.status_code != 200 and time.monotonic() < deadline:

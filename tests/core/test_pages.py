@@ -16,7 +16,7 @@ def _nav(html: str) -> str:
     return html.split('aria-label="Main"')[1].split("</nav>")[0]
 
 
-def test_home_for_anonymous_is_the_landing_page(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_home_for_anonymous_is_the_landing_page(client_for) -> None:
     response = client_for(None).get("/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -24,7 +24,7 @@ def test_home_for_anonymous_is_the_landing_page(client_for) -> None:  # type: ig
     assert "Audit trail" not in html
 
 
-def test_home_for_outsider_explains_missing_role(client_for, outsider: User) -> None:  # type: ignore[no-untyped-def]
+def test_home_for_outsider_explains_missing_role(client_for, outsider: User) -> None:
     html = client_for(outsider).get("/").content.decode()
     assert "Your account has no role yet" in html
     assert "Audit trail" not in _nav(html)
@@ -42,7 +42,7 @@ def test_home_for_outsider_explains_missing_role(client_for, outsider: User) -> 
 )
 def test_navigation_shows_only_what_the_user_may_open(
     request: pytest.FixtureRequest, client_for, persona: str, shown, hidden
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     user: User = request.getfixturevalue(persona)
     nav = _nav(client_for(user).get("/").content.decode())
     for title in shown:
@@ -64,14 +64,14 @@ def test_navigation_shows_only_what_the_user_may_open(
 )
 def test_home_tells_each_persona_what_they_can_do(
     request: pytest.FixtureRequest, client_for, persona: str, role_text: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     html = client_for(request.getfixturevalue(persona)).get("/").content.decode()
     assert role_text in html
 
 
 def test_home_query_count_is_pinned(
     client_for, steward: User, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = client_for(steward)
     with django_assert_max_num_queries(6):
         assert client.get("/").status_code == 200
@@ -91,7 +91,7 @@ def test_api_404_is_json(client: Client) -> None:
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_500_page_hides_the_error(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_500_page_hides_the_error(client: Client, settings) -> None:
     settings.ROOT_URLCONF = "tests.core.failing_urls"
     client.raise_request_exception = False
     response = client.get("/boom/")
@@ -102,10 +102,11 @@ def test_500_page_hides_the_error(client: Client, settings) -> None:  # type: ig
     assert response["X-Request-ID"] in html
 
 
-def test_security_headers_and_csp_without_inline_scripts(client_for, analyst: User) -> None:  # type: ignore[no-untyped-def]
+def test_security_headers_and_csp_without_inline_scripts(client_for, analyst: User) -> None:
     response = client_for(analyst).get("/")
     csp = response["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "<script>" not in response.content.decode()
@@ -129,7 +130,7 @@ def test_malformed_request_id_is_replaced(client: Client) -> None:
     assert len(response["X-Request-ID"]) == 32
 
 
-def test_static_assets_come_from_the_app_not_a_cdn(client_for, analyst: User) -> None:  # type: ignore[no-untyped-def]
+def test_static_assets_come_from_the_app_not_a_cdn(client_for, analyst: User) -> None:
     html = client_for(analyst).get("/").content.decode()
     assert "https://" not in html.split("<body")[0]
     for asset in [

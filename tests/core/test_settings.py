@@ -38,7 +38,7 @@ def test_env_bool_reads_common_spellings(
 )
 def test_env_readers_fail_loudly_on_bad_values(
     monkeypatch: pytest.MonkeyPatch, reader, raw: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     monkeypatch.setenv("WB_VALUE", raw)
     with pytest.raises(ImproperlyConfigured, match="WB_VALUE"):
         reader()

@@ -16,13 +16,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_mode(settings, monkeypatch: pytest.MonkeyPatch) -> str:  # type: ignore[no-untyped-def]
+def demo_mode(settings, monkeypatch: pytest.MonkeyPatch) -> str:
     settings.DEMO_MODE = True
     monkeypatch.setenv("WORKBENCH_DEMO_PASSWORD", "demo-pass-for-tests")
     return "demo-pass-for-tests"
 
 
-def test_load_demo_refuses_without_demo_mode(settings) -> None:  # type: ignore[no-untyped-def]
+def test_load_demo_refuses_without_demo_mode(settings) -> None:
     settings.DEMO_MODE = False
     with pytest.raises(CommandError, match="Demo mode is off"):
         call_command("load_demo", "--skip-warehouse")
@@ -51,7 +51,9 @@ def test_load_demo_builds_the_organisation_idempotently(demo_mode: str) -> None:
         ("auditor", "Auditor"),
     ],
 )
-def test_demo_personas_hold_their_roles_and_sign_in(demo_mode: str, username: str, role: str) -> None:
+def test_demo_personas_hold_their_roles_and_sign_in(
+    demo_mode: str, username: str, role: str
+) -> None:
     call_command("load_demo", "--skip-warehouse", stdout=StringIO())
     user = User.objects.get(username=username)
     assert role in [spec.role.value for spec in user_roles(user)]
@@ -63,7 +65,8 @@ def test_demo_admin_is_staff_and_contractor_has_no_role(demo_mode: str) -> None:
     call_command("load_demo", "--skip-warehouse", stdout=StringIO())
     assert User.objects.get(username="admin").is_staff
     contractor = User.objects.get(username="contractor")
-    assert user_roles(contractor) == [] and not contractor.is_staff
+    assert user_roles(contractor) == []
+    assert not contractor.is_staff
 
 
 def test_show_logins_prints_password_only_on_request(demo_mode: str) -> None:

@@ -27,9 +27,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     links: list[NavLink] = []
     if user is not None and user.is_authenticated:
-        links = [
-            _nav_link(item, request.path)
-            for item in destinations_for(user)
-            if item.in_navbar
-        ]
+        links = [_nav_link(item, request.path) for item in destinations_for(user) if item.in_navbar]
     return {"nav_items": links, "demo_mode": settings.DEMO_MODE}
