@@ -324,5 +324,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        # Says "no hostname supplied" on every connection to the embedded broker; nothing to act on.
+        "kombu.connection": {"level": "ERROR"},
     },
 }

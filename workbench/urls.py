@@ -1,5 +1,7 @@
 """Top-level URL map: pages per app, the REST API under /api/, health for load balancers."""
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -16,7 +18,14 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("me/", MeView.as_view(), name="api-me"),
     path("audit/", include("workbench.audit.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI's page carries an inline <style>; only this page may use inline styles.
+    path(
+        "docs/",
+        csp_update({"style-src": [UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
 ]
 
 urlpatterns = [

@@ -177,3 +177,9 @@ def test_pages_are_usable_on_a_phone(
     toggler.click()
 
     expect(home_link).to_be_visible()
+
+
+def test_api_docs_render_offline_without_csp_errors(page: Page, login: Login, live_server) -> None:
+    login("analyst")
+    page.goto(f"{live_server.url}/api/docs/")
+    expect(page.get_by_text("/api/me/").first).to_be_visible(timeout=10_000)

@@ -138,3 +138,21 @@ def test_static_assets_come_from_the_app_not_a_cdn(client_for, analyst: User) ->
         "/static/django_htmx/htmx-2.min.js",
     ]:
         assert asset in html
+
+
+@pytest.mark.parametrize("persona", [None, "outsider", "analyst"])
+def test_openapi_schema_and_docs_are_served(
+    request: pytest.FixtureRequest, client_for, persona: str | None
+) -> None:
+    client = client_for(request.getfixturevalue(persona) if persona else None)
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    body = schema.json()
+    assert body["openapi"].startswith("3.")
+    assert {"/api/me/", "/api/audit/events/"} <= set(body["paths"])
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    csp = docs["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]

@@ -76,6 +76,7 @@ class Command(BaseCommand):
                 roles = ", ".join(role.value for role in persona.roles) or "no role yet"
                 self.stdout.write(f"  {persona.username:<12} {roles}")
         self.stdout.write("Press Ctrl+C to stop.\n")
+        self.stdout.flush()
 
     def _wait_for_first_exit(
         self, processes: dict[str, subprocess.Popen[bytes]], stopping: Any
