@@ -118,6 +118,7 @@ def test_password_reset_sends_a_working_link(client: Client, analyst: User) -> N
     )
     analyst.refresh_from_db()
     assert analyst.check_password("reset passphrase 2026")
+    assert AuditEvent.objects.filter(action="auth.password_reset", actor=analyst).exists()
 
 
 def test_password_reset_for_unknown_email_reveals_nothing(client: Client, analyst: User) -> None:

@@ -240,3 +240,42 @@ def test_api_verification_refused_for_analyst(
     assert response.status_code == 403
     assert callbacks == []
     assert not AuditVerification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "page_status", "api_status"),
+    [
+        pytest.param(None, 302, 401, id="anonymous"),
+        pytest.param("outsider", 403, 403, id="outsider"),
+        pytest.param("analyst", 403, 403, id="without-permission"),
+        pytest.param("auditor", 200, 200, id="with-permission"),
+    ],
+)
+def test_verification_and_event_detail_endpoints_four_ways(
+    request: pytest.FixtureRequest,
+    client_for,
+    api_client_for,
+    events,
+    persona: str | None,
+    page_status: int,
+    api_status: int,
+) -> None:
+    user = request.getfixturevalue(persona) if persona else None
+    verification = AuditVerification.objects.create(status="failed", problem="secret-problem-text")
+    page = client_for(user).get(reverse("audit:verification_status", args=[verification.pk]))
+    assert page.status_code == page_status
+    assert ("secret-problem" in page.content.decode()) == (page_status == 200)
+    api = api_client_for(user)
+    urls = [
+        f"/api/audit/events/{events[1].pk}/",
+        "/api/audit/verifications/",
+        f"/api/audit/verifications/{verification.pk}/",
+    ]
+    for url in urls:
+        response = api.get(url)
+        assert response.status_code == api_status, url
+        if api_status != 200:
+            assert "mallory" not in response.content.decode()
+            assert "secret-problem" not in response.content.decode()
+            assert "error" in response.json()
+    assert AuditVerification.objects.count() == 1

@@ -8,6 +8,8 @@ from rest_framework.authtoken.models import Token
 
 from workbench.accounts.models import Clearance, Department, Region, User
 from workbench.accounts.roles import ADMIN_EXCLUDED_PERMISSIONS, ALL_PERMISSIONS, ROLE_SPECS, Role
+from workbench.audit.models import AuditOutcome
+from workbench.audit.services import audit_record
 
 
 def roles_sync(*, using: str = "default") -> None:
@@ -68,9 +70,6 @@ def user_set_roles(*, user: User, roles: list[Role]) -> None:
 
 def api_token_issue(*, user: User) -> Token:
     """Replace the user's API token with a new one; the old one stops working at once."""
-    from workbench.audit.models import AuditOutcome
-    from workbench.audit.services import audit_record
-
     with transaction.atomic():
         Token.objects.filter(user=user).delete()
         token = Token.objects.create(user=user)
@@ -81,9 +80,6 @@ def api_token_issue(*, user: User) -> Token:
 
 
 def api_token_revoke(*, user: User) -> bool:
-    from workbench.audit.models import AuditOutcome
-    from workbench.audit.services import audit_record
-
     with transaction.atomic():
         deleted, _ = Token.objects.filter(user=user).delete()
         if deleted:

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from workbench.accounts import selectors, services
 from workbench.accounts.forms import LoginForm
 from workbench.accounts.models import User
+from workbench.audit.models import AuditOutcome
+from workbench.audit.services import audit_record
 
 
 class LoginView(auth_views.LoginView):
@@ -54,9 +56,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        from workbench.audit.models import AuditOutcome
-        from workbench.audit.services import audit_record
-
         response = super().form_valid(form)
         audit_record(
             actor=self.request.user,  # type: ignore[arg-type]
@@ -82,6 +81,16 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_record(
+            actor=form.user,
+            action="auth.password_reset",
+            outcome=AuditOutcome.DONE,
+            target=form.user,
+        )
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -11,6 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
+from workbench.audit.models import AuditOutcome
+from workbench.audit.services import audit_record
+
 View = Callable[..., HttpResponseBase]
 
 
@@ -39,9 +42,6 @@ def require_permission(permission: str, *, audit_action: str = "") -> Callable[[
 
 
 def _record_denial(request: HttpRequest, action: str, permission: str) -> None:
-    from workbench.audit.models import AuditOutcome
-    from workbench.audit.services import audit_record
-
     audit_record(
         actor=request.user,  # type: ignore[arg-type]
         action=action,
