@@ -16,6 +16,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Platform"
 
     def ready(self) -> None:
+        from django.core.signals import request_finished
+
         from workbench.core import worker  # noqa: F401  registers the worker heartbeat bootstep
+        from workbench.core.middleware import request_context_clear_on_finish
 
         post_migrate.connect(_schedules_after_migrate, sender=self)
+        request_finished.connect(request_context_clear_on_finish, dispatch_uid="core.request_ctx")

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from workbench.core.request_context import (
     RequestContext,
     request_context_bind,
-    request_context_reset,
+    request_context_clear,
     sanitise_request_id,
 )
 
@@ -35,10 +35,13 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = sanitise_request_id(request.headers.get(REQUEST_ID_HEADER))
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = request_context_bind(RequestContext(request_id=request_id, ip=client_ip(request)))
-        try:
-            response = self.get_response(request)
-        finally:
-            request_context_reset(token)
+        # Cleared on request_finished, not here: Django logs 4xx/5xx responses after the middleware
+        # chain returns, and those lines must carry the id too.
+        request_context_bind(RequestContext(request_id=request_id, ip=client_ip(request)))
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
+
+
+def request_context_clear_on_finish(**kwargs: object) -> None:
+    request_context_clear()

@@ -44,3 +44,7 @@ def request_context_bind(context: RequestContext) -> Token[RequestContext | None
 
 def request_context_reset(token: Token[RequestContext | None]) -> None:
     _current.reset(token)
+
+
+def request_context_clear() -> None:
+    _current.set(None)
