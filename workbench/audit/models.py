@@ -111,7 +111,7 @@ class AuditVerification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Verification {self.pk} ({self.status})"
+        return f"Chain check #{self.pk}"
 
     @property
     def is_finished(self) -> bool:
