@@ -156,3 +156,11 @@ def test_openapi_schema_and_docs_are_served(
     assert "style-src 'self' 'unsafe-inline'" in csp
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+
+
+def test_stale_form_gets_a_styled_explanation(analyst: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(analyst)
+    response = client.post(reverse("accounts:api_token_issue"))
+    assert response.status_code == 403
+    assert "Reload the page and try again" in response.content.decode()

@@ -59,6 +59,16 @@ def permission_denied_view(
     return render(request, "errors/403.html", {"reason": reason}, status=403)
 
 
+def csrf_failure_view(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted with a stale or missing security token (e.g. after a long pause)."""
+    message = (
+        "The form was open too long or was sent from elsewhere. Reload the page and try again."
+    )
+    if _wants_json(request):
+        return json_error_response(request, "csrf_failed", message, 403)
+    return render(request, "errors/403.html", {"reason": message}, status=403)
+
+
 def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_json(request):
         return json_error_response(request, "not_found", "Nothing exists at this address.", 404)

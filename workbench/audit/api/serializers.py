@@ -1,30 +1,13 @@
 from rest_framework import serializers
 
+from workbench.audit.exports import EXPORT_FIELDS
 from workbench.audit.models import AuditEvent, AuditVerification
 
 
 class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     class Meta:
         model = AuditEvent
-        fields = [
-            "id",
-            "sequence",
-            "occurred_at",
-            "actor",
-            "actor_username",
-            "action",
-            "target_type",
-            "target_id",
-            "target_label",
-            "outcome",
-            "reason",
-            "purpose",
-            "request_id",
-            "ip",
-            "detail",
-            "prev_hash",
-            "hash",
-        ]
+        fields = ["id", "actor", *EXPORT_FIELDS]
         read_only_fields = fields
 
 
