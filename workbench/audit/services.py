@@ -77,13 +77,21 @@ def _json_roundtrip(detail: dict[str, Any]) -> dict[str, Any]:
 
 def _append(event: AuditEvent) -> None:
     with transaction.atomic():
-        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        head = _locked_chain_head()
         event.sequence = head.sequence + 1
         event.prev_hash = head.last_hash
         event.hash = event_hash(event)
         event.save(force_insert=True)
         AuditChainHead.objects.filter(pk=1).update(sequence=event.sequence, last_hash=event.hash)
+
+
+def _locked_chain_head() -> AuditChainHead:
+    """The chain head, locked until the transaction ends, so appends happen one at a time."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # first event ever (or a flushed test database)
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
 
 
 def audit_verification_request(*, requested_by: User | None) -> AuditVerification:
