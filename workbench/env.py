@@ -60,7 +60,7 @@ def env_choice(name: str, default: str, choices: set[str]) -> str:
     return value
 
 
-def env_secret(name: str, *, fallback_file: Path | None = None) -> str:
+def env_secret(name: str, *, fallback_file: Path | None = None, generated_bytes: int = 50) -> str:
     """Read a secret from NAME, or from the file named by NAME_FILE (Docker/Kubernetes secrets).
 
     With neither set and a fallback_file given, a random secret is generated once and kept in that
@@ -76,7 +76,7 @@ def env_secret(name: str, *, fallback_file: Path | None = None) -> str:
         return value
     if fallback_file is None:
         raise ImproperlyConfigured(f"{name} (or {name}_FILE) must be set")
-    return _generated_secret(fallback_file)
+    return _generated_secret(fallback_file, nbytes=generated_bytes)
 
 
 def _read_secret_file(path: Path, *, name: str) -> str:
@@ -89,11 +89,11 @@ def _read_secret_file(path: Path, *, name: str) -> str:
     return secret
 
 
-def _generated_secret(path: Path) -> str:
+def _generated_secret(path: Path, *, nbytes: int) -> str:
     if path.exists():
         return _read_secret_file(path, name=str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(50)
+    secret = secrets.token_urlsafe(nbytes)
     # O_EXCL: when two processes start together, exactly one writes and both read the same value.
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

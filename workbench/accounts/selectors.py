@@ -5,17 +5,13 @@ from __future__ import annotations
 from rest_framework.authtoken.models import Token
 
 from workbench.accounts.models import Department, User
-from workbench.accounts.roles import ROLE_SPECS, Role, RoleSpec
+from workbench.accounts.roles import ROLE_SPECS, RoleSpec
 
 
 def user_roles(user: User) -> list[RoleSpec]:
     """The user's roles in the fixed role order (uses the prefetched groups when present)."""
     names = {group.name for group in user.groups.all()}
     return [spec for role, spec in ROLE_SPECS.items() if role.value in names]
-
-
-def user_has_role(user: User, role: Role) -> bool:
-    return any(spec.role == role for spec in user_roles(user))
 
 
 def user_get_profile(*, user_id: int | None) -> User:

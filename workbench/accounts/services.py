@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from workbench.accounts.models import Clearance, Department, Region, User
+from workbench.accounts.models import User
 from workbench.accounts.roles import ADMIN_EXCLUDED_PERMISSIONS, ALL_PERMISSIONS, ROLE_SPECS, Role
 from workbench.audit.models import AuditOutcome
 from workbench.audit.services import audit_record
@@ -23,39 +23,6 @@ def roles_sync(*, using: str = "default") -> None:
         else:
             names = set(spec.permissions) & set(by_name)
         group.permissions.set([by_name[name] for name in sorted(names)])
-
-
-def user_create(
-    *,
-    username: str,
-    email: str,
-    first_name: str = "",
-    last_name: str = "",
-    password: str | None = None,
-    roles: list[Role] | None = None,
-    department: Department | None = None,
-    job_title: str = "",
-    manager: User | None = None,
-    region: Region = Region.EU,
-    clearance: Clearance = Clearance.INTERNAL,
-) -> User:
-    with transaction.atomic():
-        user = User(
-            username=username,
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            department=department,
-            job_title=job_title,
-            manager=manager,
-            region=region,
-            clearance=clearance,
-        )
-        user.set_password(password) if password else user.set_unusable_password()
-        user.full_clean(exclude=["password"])
-        user.save()
-        user_set_roles(user=user, roles=roles or [])
-    return user
 
 
 def user_set_roles(*, user: User, roles: list[Role]) -> None:

@@ -42,9 +42,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def bad_request_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_json(request):
-        return json_error_response(
-            request, "bad_request", "The request could not be understood.", 400
-        )
+        return json_error_response("bad_request", "The request could not be understood.", 400)
     return render(request, "errors/400.html", status=400)
 
 
@@ -53,9 +51,7 @@ def permission_denied_view(
 ) -> HttpResponse:
     reason = str(exception) if exception and str(exception) else ""
     if _wants_json(request):
-        return json_error_response(
-            request, "permission_denied", reason or "You may not do this.", 403
-        )
+        return json_error_response("permission_denied", reason or "You may not do this.", 403)
     return render(request, "errors/403.html", {"reason": reason}, status=403)
 
 
@@ -65,19 +61,19 @@ def csrf_failure_view(request: HttpRequest, reason: str = "") -> HttpResponse:
         "The form was open too long or was sent from elsewhere. Reload the page and try again."
     )
     if _wants_json(request):
-        return json_error_response(request, "csrf_failed", message, 403)
+        return json_error_response("csrf_failed", message, 403)
     return render(request, "errors/403.html", {"reason": message}, status=403)
 
 
 def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_json(request):
-        return json_error_response(request, "not_found", "Nothing exists at this address.", 404)
+        return json_error_response("not_found", "Nothing exists at this address.", 404)
     return render(request, "errors/404.html", status=404)
 
 
 def server_error_view(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
         return json_error_response(
-            request, "server_error", "Something went wrong on our side; it has been logged.", 500
+            "server_error", "Something went wrong on our side; it has been logged.", 500
         )
     return render(request, "errors/500.html", status=500)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 from dataclasses import dataclass
 
@@ -141,9 +140,9 @@ _REGION_BY_DEPARTMENT = {"sales-us": Region.US, "customer-service": Region.APAC}
 
 def demo_password() -> str:
     """The shared demo password: WORKBENCH_DEMO_PASSWORD, or one generated once per install."""
-    if os.environ.get("WORKBENCH_DEMO_PASSWORD"):
-        return os.environ["WORKBENCH_DEMO_PASSWORD"]
-    return env_secret("WORKBENCH_DEMO_PASSWORD", fallback_file=settings.DEMO_PASSWORD_FILE)[:16]
+    return env_secret(
+        "WORKBENCH_DEMO_PASSWORD", fallback_file=settings.DEMO_PASSWORD_FILE, generated_bytes=12
+    )
 
 
 @dataclass(frozen=True)

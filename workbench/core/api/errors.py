@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -43,5 +43,5 @@ def _body_for(exc: Exception, data: Any) -> dict[str, Any]:
     return error_body("error", str(data))
 
 
-def json_error_response(request: HttpRequest, code: str, message: str, status: int) -> JsonResponse:
+def json_error_response(code: str, message: str, status: int) -> JsonResponse:
     return JsonResponse(error_body(code, message), status=status)
