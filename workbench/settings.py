@@ -122,6 +122,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The sample warehouse that catalog scans read: a separate database, never the app's own.
 WAREHOUSE_URL = env_str("WORKBENCH_WAREHOUSE_URL", f"sqlite:///{VAR_DIR / 'warehouse.sqlite3'}")
 
+# Source credentials are encrypted at rest with this key (catalog/crypto.py); old keys decrypt.
+CREDENTIALS_KEY = env_secret("WORKBENCH_CREDENTIALS_KEY", fallback_file=VAR_DIR / "credentials_key")
+CREDENTIALS_OLD_KEYS = env_list("WORKBENCH_CREDENTIALS_OLD_KEYS", [])
+
 # --- Cache --------------------------------------------------------------------------------------
 
 REDIS_URL = env_str("REDIS_URL")
