@@ -17,6 +17,7 @@ admin.site.index_title = "Platform administration"
 api_patterns: list[URLPattern | URLResolver] = [
     path("me/", MeView.as_view(), name="api-me"),
     path("audit/", include("workbench.audit.api.urls")),
+    path("catalog/", include("catalog.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's page carries an inline <style>; only this page may use inline styles.
     path(
@@ -32,6 +33,7 @@ urlpatterns = [
     path("", include("workbench.core.urls")),
     path("accounts/", include("workbench.accounts.urls")),
     path("audit/", include("workbench.audit.urls")),
+    path("catalog/", include("catalog.urls")),
     path("api/", include(api_patterns)),
     # One sign-in page for everyone, with the same throttling and audit as the rest of the app.
     path("admin/login/", admin_login_redirect_view),

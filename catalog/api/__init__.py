@@ -1,0 +1,1 @@
+"""The catalog REST API (DRF), one module per area."""

@@ -1,0 +1,1 @@
+"""Reads from the catalog, one module per area; lists filter in the database."""
