@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from workbench.accounts.models import Region
+from workbench.accounts.roles import Role
+
+if TYPE_CHECKING:
+    from workbench.accounts.models import User
 
 
 class Classification(models.IntegerChoices):
@@ -161,6 +167,52 @@ class AssetStatus(models.TextChoices):
     REMOVED = "removed", "Removed from the source"
 
 
+DISCOVERY_ACTIONS = frozenset({"discover", "preview"})
+
+
+def user_is_platform_admin(user: Any) -> bool:
+    """Platform admins see and curate everywhere; the answer is cached on the user object."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return False
+    cached = getattr(user, "_wb_is_platform_admin", None)
+    if cached is None:
+        cached = user.is_superuser or user.groups.filter(name=Role.PLATFORM_ADMIN.value).exists()
+        user._wb_is_platform_admin = cached
+    return bool(cached)
+
+
+class AssetQuerySet(models.QuerySet["Asset"]):
+    """Assets filtered in SQL by what a user may do with them (interim rule until governance)."""
+
+    def visible_to(
+        self, user: User | Any, action: str = "discover", *, include_removed: bool = False
+    ) -> AssetQuerySet:
+        """Discover/preview: classification within the user's clearance, or the user stewards or
+        owns the asset or its domain, or is a platform admin. Removed assets are hidden unless
+        asked for. Anything else (anonymous, inactive, unknown action) sees nothing."""
+        queryset = self if include_removed else self.filter(status=AssetStatus.ACTIVE)
+        if action not in DISCOVERY_ACTIONS or not (user.is_authenticated and user.is_active):
+            return queryset.none()
+        if user_is_platform_admin(user):
+            return queryset
+        return queryset.filter(Q(classification__lte=user.clearance) | _stewardship_q(user))
+
+    def curatable_by(self, user: User | Any) -> AssetQuerySet:
+        """Assets whose metadata the user may change: their own, their domain's, or any (admin)."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user_is_platform_admin(user):
+            return self
+        return self.filter(_stewardship_q(user))
+
+
+def _stewardship_q(user: User | Any) -> Q:
+    # Subqueries, not joins: the M2M tables would duplicate rows and defeat the planner.
+    domains = Domain.objects.filter(Q(owner=user) | Q(stewards=user)).values("pk")
+    stewarded = Asset.stewards.through.objects.filter(user_id=user.pk).values("asset_id")
+    return Q(owner=user) | Q(domain_id__in=domains) | Q(pk__in=stewarded)
+
+
 class Asset(models.Model):
     """A table or view found in a source. Scans keep it in step; stewards curate it.
 
@@ -212,6 +264,14 @@ class Asset(models.Model):
     last_seen_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_document = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Names, descriptions, column names, tags and terms, as search reads them; "
+        "rewritten by catalog.search.asset_search_refresh whenever a service changes them.",
+    )
+
+    objects = AssetQuerySet.as_manager()
 
     class Meta:
         ordering = ["source__name", "schema_name", "name"]
@@ -250,6 +310,14 @@ class Asset(models.Model):
     @property
     def qualified_name(self) -> str:
         return f"{self.schema_name}.{self.name}" if self.schema_name else self.name
+
+    @property
+    def is_certification_current(self) -> bool:
+        """Certified, and the certification has not expired."""
+        from django.utils import timezone
+
+        expires = self.certification_expires_at
+        return self.is_certified and (expires is None or expires > timezone.now())
 
 
 class Column(models.Model):
