@@ -300,6 +300,24 @@ CELERY_TASK_ALWAYS_EAGER = False
 WORKER_HEARTBEAT_SECONDS = env_int("WORKBENCH_WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
 WORKER_STALE_SECONDS = WORKER_HEARTBEAT_SECONDS * 4
 
+# --- Audit trail --------------------------------------------------------------------------------
+
+# The key of the audit chain's HMAC (generated into var/ on a laptop). Rotating it: put the old key
+# on a line of WORKBENCH_AUDIT_OLD_KEYS_FILE, so rows signed with it keep verifying.
+AUDIT_KEY = env_secret("WORKBENCH_AUDIT_KEY", fallback_file=VAR_DIR / "audit_key")
+AUDIT_OLD_KEYS_FILE = env_str("WORKBENCH_AUDIT_OLD_KEYS_FILE")
+# Signed checkpoints of the chain head are appended here (hourly and after each export); point it
+# at storage the database's administrators cannot rewrite. The optional command receives each
+# checkpoint line on stdin too (e.g. `logger -t workbench-audit`, or ssh to an append-only host).
+AUDIT_CHECKPOINT_DIR = Path(
+    env_str("WORKBENCH_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
+)
+AUDIT_CHECKPOINT_COMMAND = env_str("WORKBENCH_AUDIT_CHECKPOINT_COMMAND")
+# Full-chain checks requested through the API, per person.
+REST_FRAMEWORK.setdefault("DEFAULT_THROTTLE_RATES", {})["audit_verify"] = env_str(  # type: ignore[index]
+    "WORKBENCH_AUDIT_VERIFY_RATE", "5/min"
+)
+
 # --- Logging ------------------------------------------------------------------------------------
 
 LOG_FORMAT = env_choice("WORKBENCH_LOG_FORMAT", "text" if DEBUG else "json", {"json", "text"})
