@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
@@ -241,7 +240,7 @@ USE_TZ = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous call gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "workbench.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -254,6 +253,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "workbench.core.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# API tokens: days until a new token expires unless its owner picks another term.
+API_TOKEN_DEFAULT_DAYS = env_int("WORKBENCH_API_TOKEN_DAYS", 90, minimum=1)
+# Active tokens one person may hold at once.
+API_TOKEN_MAX_PER_USER = env_int("WORKBENCH_API_TOKEN_MAX_PER_USER", 20, minimum=1)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Workbench API",
     "DESCRIPTION": "Governed self-service data and AI workbench. Every page's action has an "

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from workbench.accounts.api.views import MeView
+from workbench.accounts.api.views import ApiTokenDetailView, ApiTokenListView, MeView
 from workbench.accounts.views import admin_login_redirect_view
 from workbench.core import views as core_views
 
@@ -16,6 +16,8 @@ admin.site.index_title = "Platform administration"
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("me/", MeView.as_view(), name="api-me"),
+    path("tokens/", ApiTokenListView.as_view(), name="api-token-list"),
+    path("tokens/<int:pk>/", ApiTokenDetailView.as_view(), name="api-token-detail"),
     path("audit/", include("workbench.audit.api.urls")),
     path("catalog/", include("catalog.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,14 +1,11 @@
-"""The profile page, API tokens and GET /api/me/, each for every persona."""
+"""The profile page and GET /api/me/, each for every persona (API tokens: test_api_tokens.py)."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from workbench.accounts.models import User
-from workbench.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -47,26 +44,6 @@ def test_profile_query_count_is_pinned(
         assert client.get(reverse("accounts:profile")).status_code == 200
 
 
-def test_api_token_is_issued_once_replaced_and_revoked(client_for, analyst: User) -> None:
-    client = client_for(analyst)
-    first = client.post(reverse("accounts:api_token_issue"))
-    key = Token.objects.get(user=analyst).key
-    assert key in first.content.decode()
-    assert key not in client.get(reverse("accounts:profile")).content.decode()
-    client.post(reverse("accounts:api_token_issue"))
-    assert Token.objects.get(user=analyst).key != key
-    client.post(reverse("accounts:api_token_revoke"))
-    assert not Token.objects.filter(user=analyst).exists()
-    actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"auth.api_token_issued", "auth.api_token_revoked"} <= actions
-
-
-def test_api_token_needs_login_and_post(client_for, analyst: User) -> None:
-    assert client_for(None).post(reverse("accounts:api_token_issue")).status_code == 302
-    assert client_for(analyst).get(reverse("accounts:api_token_issue")).status_code == 405
-    assert not Token.objects.exists()
-
-
 def test_me_anonymous_gets_401_json(api_client_for) -> None:
     response = api_client_for(None).get("/api/me/")
     assert response.status_code == 401
@@ -92,17 +69,6 @@ def test_me_returns_own_roles_and_attributes(
     assert sorted(body["roles"]) == roles
     assert body["region"] == user.region
     assert body["clearance_level"] == user.clearance
-
-
-def test_me_with_token_authentication(analyst: User) -> None:
-    token = Token.objects.create(user=analyst)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert client.get("/api/me/").json()["username"] == "analyst"
-    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
-    response = client.get("/api/me/")
-    assert response.status_code == 401
-    assert response.json()["error"]["message"]
 
 
 def test_me_query_count_is_pinned(

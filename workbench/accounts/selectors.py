@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from rest_framework.authtoken.models import Token
+from django.db.models import QuerySet
 
-from workbench.accounts.models import Department, User
+from workbench.accounts.models import ApiToken, Department, User
 from workbench.accounts.roles import ROLE_SPECS, RoleSpec
 
 
@@ -33,5 +33,13 @@ def department_path(department: Department | None) -> list[Department]:
     return path
 
 
-def user_has_api_token(user: User) -> bool:
-    return Token.objects.filter(user=user).exists()
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    """The user's tokens that were not revoked (expired ones too, so they can be cleaned up)."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def access_api_token(user: User, token_id: int) -> ApiToken:
+    """The user's own token with this id; DoesNotExist for anyone else's (no hint it exists)."""
+    return ApiToken.objects.get(pk=token_id, user=user)

@@ -9,14 +9,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from workbench.accounts import selectors, services
-from workbench.accounts.forms import LoginForm
-from workbench.accounts.models import User
+from workbench.accounts.forms import ApiTokenForm, LoginForm
+from workbench.accounts.models import ApiToken, User
 from workbench.audit.models import AuditOutcome
 from workbench.audit.services import audit_record
 
@@ -100,31 +100,56 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @require_GET
 @login_required
 def profile_view(request: HttpRequest) -> HttpResponse:
+    return _profile_page(request, token_form=ApiTokenForm())
+
+
+def _profile_page(
+    request: HttpRequest, *, token_form: ApiTokenForm, status: int = 200
+) -> HttpResponse:
     user = selectors.user_get_profile(user_id=request.user.pk)
     context = {
         "profile": user,
         "roles": selectors.user_roles(user),
         "department_path": selectors.department_path(user.department),
-        "has_api_token": selectors.user_has_api_token(user),
+        "api_tokens": selectors.api_token_list(user=user),
+        "token_form": token_form,
     }
-    return render(request, "accounts/profile.html", context)
+    return render(request, "accounts/profile.html", context, status=status)
 
 
 @require_POST
 @login_required
 def api_token_issue_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    token = services.api_token_issue(user=user)
-    # Shown once, on the next page only; it is never displayed again.
-    return render(request, "accounts/api_token_issued.html", {"token_key": token.key})
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _profile_page(request, token_form=form, status=400)
+    try:
+        issued = services.api_token_create(
+            user=user,
+            name=form.cleaned_data["name"],
+            expires_in_days=form.cleaned_data["expires_in_days"],
+        )
+    except services.ApiTokenError as exc:
+        form.add_error("name", str(exc))
+        return _profile_page(request, token_form=form, status=400)
+    # Shown once, on this page only; only its digest is stored, so it can never be shown again.
+    context = {"token": issued.token, "token_key": issued.key}
+    response = render(request, "accounts/api_token_issued.html", context, status=201)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
 @login_required
-def api_token_revoke_view(request: HttpRequest) -> HttpResponse:
+def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if services.api_token_revoke(user=user):
-        messages.success(request, "Your API token was revoked; it no longer works.")
+    try:
+        token = selectors.access_api_token(user, token_id)
+    except ApiToken.DoesNotExist:
+        raise Http404("No such token") from None
+    if services.api_token_revoke(token=token, revoked_by=user):
+        messages.success(request, f"The token “{token.name}” was revoked; it no longer works.")
     else:
-        messages.info(request, "You had no API token.")
+        messages.info(request, f"The token “{token.name}” was already revoked.")
     return redirect("accounts:profile")
