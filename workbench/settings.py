@@ -9,17 +9,18 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 import django_stubs_ext
 from csp.constants import NONE, SELF
 
 from workbench.env import (
     env_bool,
     env_choice,
+    env_database_url,
     env_int,
     env_list,
     env_secret,
     env_str,
+    env_url,
     package_dir,
 )
 
@@ -101,8 +102,9 @@ TEMPLATES = [
 
 _SQLITE_DEFAULT = f"sqlite:///{VAR_DIR / 'workbench.sqlite3'}"
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", _SQLITE_DEFAULT) or _SQLITE_DEFAULT,
+    "default": env_database_url(
+        "DATABASE_URL",
+        _SQLITE_DEFAULT,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
         conn_health_checks=True,
     )
@@ -127,7 +129,7 @@ CREDENTIALS_OLD_KEYS = env_list("WORKBENCH_CREDENTIALS_OLD_KEYS", [])
 
 # --- Cache --------------------------------------------------------------------------------------
 
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {
         "default": {

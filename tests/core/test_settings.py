@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from workbench.env import env_bool, env_choice, env_int, env_secret
+from workbench.env import (
+    SettingsError,
+    env_bool,
+    env_choice,
+    env_database_url,
+    env_int,
+    env_secret,
+    env_url,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -135,3 +143,106 @@ def test_bad_setting_stops_start_with_clear_message(tmp_path: Path) -> None:
     result = _manage(_clean_env(tmp_path, WORKBENCH_HTTPS="perhaps"), "check")
     assert result.returncode != 0
     assert "WORKBENCH_HTTPS must be a boolean" in result.stderr
+
+
+def _assert_one_line_naming(result: subprocess.CompletedProcess[str], variable: str) -> str:
+    """Exit status 2 and a single line, naming the variable, as the last thing on stderr."""
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith("Workbench cannot start: ")
+    assert variable in line
+    return line
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        pytest.param("DATABASE_URL", "nonsense", "must be a database URL", id="database-url"),
+        pytest.param("DJANGO_DEBUG", "maybe", "must be a boolean", id="debug"),
+        pytest.param("REDIS_URL", "localhost:6379", "must be a URL starting redis://", id="redis"),
+        pytest.param("WORKBENCH_SESSION_HOURS", "0", "must be at least 1", id="minimum"),
+        pytest.param("WORKBENCH_LOG_FORMAT", "xml", "must be one of", id="choice"),
+    ],
+)
+def test_bad_setting_is_one_line_and_exit_status_2(
+    tmp_path: Path, variable: str, value: str, expected: str
+) -> None:
+    result = _manage(_clean_env(tmp_path, **{variable: value}), "check")
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    line = _assert_one_line_naming(result, variable)
+    assert expected in line
+    assert value in line
+
+
+def test_bad_database_url_never_prints_its_password(tmp_path: Path) -> None:
+    env = _clean_env(tmp_path, DATABASE_URL="postgres://app:hunter2@db:port/workbench")
+    line = _assert_one_line_naming(_manage(env, "migrate"), "DATABASE_URL")
+    assert "hunter2" not in line
+    assert "app:***@db" in line
+
+
+def test_bad_setting_stops_the_wsgi_and_asgi_entry_points(tmp_path: Path) -> None:
+    for module in ("workbench.wsgi", "workbench.asgi"):
+        result = subprocess.run(
+            [sys.executable, "-c", f"import {module}"],
+            cwd=ROOT,
+            env=_clean_env(tmp_path, DJANGO_DEBUG="maybe"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.stderr.strip().count("\n") == 0, result.stderr
+        _assert_one_line_naming(result, "DJANGO_DEBUG")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["-m", "celery", "-A", "workbench", "worker"], id="celery-worker"),
+        pytest.param(["-m", "celery", "-A", "workbench", "beat"], id="celery-beat"),
+        # gunicorn would otherwise restart failing workers forever; its master checks first.
+        pytest.param(["-m", "gunicorn", "--bind", "127.0.0.1:0"], id="gunicorn"),
+    ],
+)
+def test_bad_setting_stops_worker_beat_and_gunicorn(tmp_path: Path, command: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, *command],
+        cwd=ROOT,
+        env=_clean_env(tmp_path, DATABASE_URL="nonsense"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    _assert_one_line_naming(result, "DATABASE_URL")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["localhost:6379", "http://cache:6379", "redis://cache:port/0", "redis://"],
+)
+def test_env_url_refuses_urls_of_the_wrong_kind(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    monkeypatch.setenv("WB_URL", raw)
+    with pytest.raises(SettingsError, match="WB_URL must be a URL starting redis://"):
+        env_url("WB_URL", "", schemes=("redis", "rediss"))
+
+
+def test_env_url_accepts_good_urls_and_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WB_URL", "rediss://:secret@cache:6380/2")
+    assert env_url("WB_URL", "", schemes=("redis", "rediss")) == "rediss://:secret@cache:6380/2"
+    monkeypatch.setenv("WB_URL", " ")
+    assert env_url("WB_URL", "redis://default/0", schemes=("redis",)) == "redis://default/0"
+
+
+def test_env_database_url_reads_engines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WB_DB", "postgres://app@db:5432/workbench")
+    config = env_database_url("WB_DB", "sqlite:////tmp/x.sqlite3")
+    assert (config["ENGINE"], config["HOST"], config["NAME"]) == (
+        "django.db.backends.postgresql",
+        "db",
+        "workbench",
+    )
+    monkeypatch.delenv("WB_DB")
+    assert env_database_url("WB_DB", "sqlite:////tmp/x.sqlite3")["NAME"] == "/tmp/x.sqlite3"
