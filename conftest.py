@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.personas",
     "tests.fixtures.clients",
     "tests.fixtures.services",
+    "tests.fixtures.audit",
 ]

@@ -318,10 +318,8 @@ AUDIT_CHECKPOINT_DIR = Path(
     env_str("WORKBENCH_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
 )
 AUDIT_CHECKPOINT_COMMAND = env_str("WORKBENCH_AUDIT_CHECKPOINT_COMMAND")
-# Full-chain checks requested through the API, per person.
-REST_FRAMEWORK.setdefault("DEFAULT_THROTTLE_RATES", {})["audit_verify"] = env_str(  # type: ignore[index]
-    "WORKBENCH_AUDIT_VERIFY_RATE", "5/min"
-)
+# Full-chain checks one person may request through the API (DRF rate: N/second|minute|hour|day).
+AUDIT_VERIFY_RATE = env_str("WORKBENCH_AUDIT_VERIFY_RATE", "5/minute")
 
 # --- Logging ------------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from workbench.audit.chain import chain_verify, event_hash
+from workbench.audit.keys import keyring_get
 from workbench.audit.models import AuditChainHead, AuditEvent, AuditOutcome
 from workbench.audit.services import audit_record
 
@@ -44,7 +45,8 @@ def test_events_chain_to_each_other() -> None:
     assert events[0].prev_hash == "0" * 64
     assert events[1].prev_hash == events[0].hash
     stored = AuditEvent.objects.get(sequence=2)
-    assert event_hash(stored) == stored.hash
+    assert stored.key_id == keyring_get().current_id
+    assert event_hash(stored, keyring_get().current_key) == stored.hash
     assert AuditChainHead.objects.get().sequence == 3
 
 

@@ -26,7 +26,8 @@ def _wait_until_finished(verification_id: int, seconds: float = 20) -> AuditVeri
 def test_chain_check_passes_on_the_worker(celery_worker) -> None:
     for n in range(25):
         audit_record(actor=None, actor_username=f"u{n}", action="t", outcome=AuditOutcome.DONE)
-    verification = audit_verification_request(requested_by=None)
+    verification, created = audit_verification_request(requested_by=None)
+    assert created
     finished = _wait_until_finished(verification.pk)
     assert finished.status == "passed"
     assert finished.rows_checked == finished.rows_total >= 26
@@ -45,7 +46,8 @@ def test_chain_check_records_a_broken_chain(celery_worker) -> None:
         cursor.execute("UPDATE audit_auditevent SET reason = 'forged' WHERE sequence = 3")
         if connection.vendor == "postgresql":
             cursor.execute("SET session_replication_role = origin")
-    verification = audit_verification_request(requested_by=None)
+    verification, created = audit_verification_request(requested_by=None)
+    assert created
     finished = _wait_until_finished(verification.pk)
     assert finished.status == "failed"
     assert finished.problem_sequence == 3

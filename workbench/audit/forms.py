@@ -13,7 +13,10 @@ from workbench.audit.selectors import AuditFilters
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(required=False, max_length=150, label="Actor")
     action = forms.CharField(
-        required=False, max_length=64, label="Action", help_text="Prefix, e.g. auth."
+        required=False,
+        max_length=64,
+        label="Action",
+        help_text="A code or the start of one or of its parts: auth. or login",
     )
     target_type = forms.CharField(required=False, max_length=64, label="Target type")
     target_id = forms.CharField(required=False, max_length=64, label="Target id")

@@ -17,9 +17,10 @@ class AuditOutcome(models.TextChoices):
 class AuditEvent(models.Model):
     """One thing that happened: who did what to which object, with what outcome and why.
 
-    Rows are never updated or deleted (a PostgreSQL trigger refuses both). Each row's `hash` covers
-    its content and the previous row's hash, so `manage.py audit_verify` finds any row that was
-    altered, removed or put out of order.
+    Rows are never updated or deleted (a PostgreSQL trigger refuses both). Each row's `hash` is an
+    HMAC, under the audit key `key_id` names, of its content and the previous row's hash, so
+    `manage.py audit_verify` finds any row that was altered, removed or put out of order, even by
+    someone who can write to the database but does not hold the key.
     """
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
@@ -46,6 +47,9 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(
+        max_length=16, help_text="Fingerprint of the audit key that signed this row."
+    )
 
     class Meta:
         ordering = ["-sequence"]
@@ -84,8 +88,16 @@ class VerificationStatus(models.TextChoices):
     ERROR = "error", "Could not run"
 
 
+ACTIVE_VERIFICATION_STATUSES = [VerificationStatus.QUEUED.value, VerificationStatus.RUNNING.value]
+
+
 class AuditVerification(models.Model):
-    """One run of the chain check, started by a person or by the nightly schedule."""
+    """One run of the chain check, started by a person or by the nightly schedule.
+
+    At most one check is queued or running at a time (a partial unique index says so): asking
+    again while one is under way joins it. `rows_total` is the chain head when the check started;
+    the check covers rows 1 to that number.
+    """
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -107,6 +119,11 @@ class AuditVerification(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=[choice.value for choice in VerificationStatus]),
                 name="audit_verification_status_valid",
+            ),
+            models.UniqueConstraint(
+                models.Value(1),
+                condition=Q(status__in=ACTIVE_VERIFICATION_STATUSES),
+                name="audit_one_active_verification",
             ),
         ]
 

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
 from datetime import timedelta
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from workbench.accounts.models import User
-from workbench.audit.chain import GENESIS_HASH, ChainReport, chain_verify, event_hash
+from workbench.audit.chain import (
+    GENESIS_HASH,
+    ChainReport,
+    chain_head_snapshot,
+    chain_verify,
+    event_hash,
+)
+from workbench.audit.checkpoints import Checkpoint, checkpoint_append, checkpoint_sign
+from workbench.audit.keys import keyring_get
 from workbench.audit.models import (
+    ACTIVE_VERIFICATION_STATUSES,
     AuditChainHead,
     AuditEvent,
     AuditOutcome,
@@ -76,11 +86,13 @@ def _json_roundtrip(detail: dict[str, Any]) -> dict[str, Any]:
 
 
 def _append(event: AuditEvent) -> None:
+    keyring = keyring_get()
+    event.key_id = keyring.current_id
     with transaction.atomic():
         head = _locked_chain_head()
         event.sequence = head.sequence + 1
         event.prev_hash = head.last_hash
-        event.hash = event_hash(event)
+        event.hash = event_hash(event, keyring.current_key)
         event.save(force_insert=True)
         AuditChainHead.objects.filter(pk=1).update(sequence=event.sequence, last_hash=event.hash)
 
@@ -94,34 +106,63 @@ def _locked_chain_head() -> AuditChainHead:
     return head
 
 
-def audit_verification_request(*, requested_by: User | None) -> AuditVerification:
-    """Queue a chain check for the worker; the page polls the returned row for progress."""
-    from workbench.audit.tasks import audit_verification_run_task
+# A check older than this is taken to have lost its worker (the task's own limit is one hour).
+STALE_VERIFICATION_SECONDS = 2 * 3600
 
-    verification = AuditVerification.objects.create(requested_by=requested_by)
+
+def audit_verification_request(*, requested_by: User | None) -> tuple[AuditVerification, bool]:
+    """Queue a chain check for the worker, or join the one already queued or running.
+
+    Returns the check and whether it is new. Only one check runs at a time, so asking again (a
+    double click, a script in a loop) never queues more work; the page polls the row for progress.
+    """
+    audit_verification_fail_stale(older_than_seconds=STALE_VERIFICATION_SECONDS)
+    verification, created = _verification_active_or_create(requested_by)
     audit_record(
         actor=requested_by,
         action="audit.verify_requested",
         outcome=AuditOutcome.DONE,
         target=verification,
+        reason="" if created else "A check was already under way; the request joined it.",
     )
-    transaction.on_commit(lambda: audit_verification_run_task.delay(verification.pk))
-    return verification
+    if created:
+        from workbench.audit.tasks import audit_verification_run_task
+
+        transaction.on_commit(lambda: audit_verification_run_task.delay(verification.pk))
+    return verification, created
+
+
+def _verification_active_or_create(requested_by: User | None) -> tuple[AuditVerification, bool]:
+    # The partial unique index decides races: of two concurrent creates, one fails and joins.
+    for _attempt in range(3):
+        active = _verification_active()
+        if active is not None:
+            return active, False
+        try:
+            with transaction.atomic():
+                return AuditVerification.objects.create(requested_by=requested_by), True
+        except IntegrityError:
+            continue
+    raise RuntimeError("Could not queue or join a chain check")
+
+
+def _verification_active() -> AuditVerification | None:
+    return (
+        AuditVerification.objects.filter(status__in=ACTIVE_VERIFICATION_STATUSES)
+        .order_by("created_at", "id")
+        .first()
+    )
 
 
 def audit_verification_run(*, verification_id: int) -> AuditVerification | None:
     """Run a queued check once: claim it, walk the chain with progress, record the verdict."""
     claimed = AuditVerification.objects.filter(
         pk=verification_id, status=VerificationStatus.QUEUED
-    ).update(
-        status=VerificationStatus.RUNNING,
-        started_at=timezone.now(),
-        rows_total=AuditEvent.objects.count(),
-    )
+    ).update(status=VerificationStatus.RUNNING, started_at=timezone.now())
     if not claimed:
         return None  # gone, or another worker already took it
     try:
-        report = chain_verify(on_progress=lambda n: _progress(verification_id, n))
+        report = chain_verify(on_progress=lambda n, total: _progress(verification_id, n, total))
     except Exception as exc:
         _finish(verification_id, status=VerificationStatus.ERROR, problem=f"{type(exc).__name__}")
         logger.exception("audit chain verification %s could not run", verification_id)
@@ -129,8 +170,10 @@ def audit_verification_run(*, verification_id: int) -> AuditVerification | None:
     return _finish_with_report(verification_id, report)
 
 
-def _progress(verification_id: int, rows_checked: int) -> None:
-    AuditVerification.objects.filter(pk=verification_id).update(rows_checked=rows_checked)
+def _progress(verification_id: int, rows_checked: int, rows_total: int) -> None:
+    AuditVerification.objects.filter(pk=verification_id).update(
+        rows_checked=rows_checked, rows_total=rows_total
+    )
 
 
 def _finish_with_report(verification_id: int, report: ChainReport) -> AuditVerification:
@@ -141,6 +184,7 @@ def _finish_with_report(verification_id: int, report: ChainReport) -> AuditVerif
         problem=problem.message if problem else "",
         problem_sequence=problem.sequence if problem else None,
         rows_checked=report.rows_checked,
+        rows_total=report.head_sequence,
     )
     audit_record(
         actor=None,
@@ -149,7 +193,12 @@ def _finish_with_report(verification_id: int, report: ChainReport) -> AuditVerif
         outcome=AuditOutcome.DONE if problem is None else AuditOutcome.FAILED,
         target=verification,
         reason=problem.message if problem else "Chain intact",
-        detail={"rows_checked": report.rows_checked},
+        detail={
+            "rows_checked": report.rows_checked,
+            "head_sequence": report.head_sequence,
+            "checkpoints_checked": report.checkpoints_checked,
+            "problem_kind": problem.kind if problem else "",
+        },
     )
     return verification
 
@@ -173,4 +222,49 @@ def audit_verification_fail_stale(*, older_than_seconds: int) -> int:
         status=VerificationStatus.ERROR,
         finished_at=timezone.now(),
         problem="The check did not finish in time; is a worker running?",
+    )
+
+
+def audit_export_record(*, actor: User, fmt: str, filters: dict[str, str]) -> None:
+    """Record an export of the trail, then anchor the chain: what left the building is pinned."""
+    audit_record(
+        actor=actor,
+        action="audit.export",
+        outcome=AuditOutcome.DONE,
+        detail={"format": fmt, "filters": filters},
+    )
+    audit_checkpoint_write(trigger="export", actor=actor)
+
+
+def audit_checkpoint_write(*, trigger: str, actor: User | None = None) -> Checkpoint | None:
+    """Sign the chain head and append it outside the database; the outcome goes to the trail.
+
+    Call it outside any transaction, so the head it signs is committed. Returns None when a sink
+    refused the checkpoint (recorded as a failed `audit.checkpoint` event and logged).
+    """
+    sequence, head_hash = chain_head_snapshot()
+    checkpoint = checkpoint_sign(
+        sequence=sequence, hash=head_hash, at=timezone.now(), keyring=keyring_get()
+    )
+    detail = {"sequence": sequence, "hash": head_hash, "trigger": trigger}
+    try:
+        checkpoint_append(checkpoint)
+    except (OSError, subprocess.SubprocessError) as exc:
+        logger.error("audit checkpoint of row %s could not be written: %s", sequence, exc)
+        _checkpoint_record(actor, AuditOutcome.FAILED, f"Not written: {exc}", detail)
+        return None
+    _checkpoint_record(actor, AuditOutcome.DONE, f"Chain head at row {sequence} signed", detail)
+    return checkpoint
+
+
+def _checkpoint_record(
+    actor: User | None, outcome: AuditOutcome, reason: str, detail: dict[str, Any]
+) -> None:
+    audit_record(
+        actor=actor,
+        actor_username="" if actor else "system",
+        action="audit.checkpoint",
+        outcome=outcome,
+        reason=reason,
+        detail=detail,
     )

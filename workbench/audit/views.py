@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from workbench.audit import exports, selectors, services
 from workbench.audit.forms import AuditFilterForm
-from workbench.audit.models import AuditOutcome
 from workbench.core.permissions import require_permission
 
 PERMISSION = selectors.AUDIT_TRAIL_PERMISSION
@@ -23,16 +22,21 @@ EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 @require_permission(PERMISSION, audit_action="audit.view")
 def audit_event_list_view(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    filters = form.to_filters() if form.is_bound and form.is_valid() else selectors.AuditFilters()
-    events = selectors.audit_event_list(filters=filters)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    is_valid = not form.is_bound or form.is_valid()
+    filters = form.to_filters() if form.is_bound and is_valid else selectors.AuditFilters()
+    # Invalid filters list nothing: a page that ignored them would look like their answer.
+    page = None
+    if is_valid:
+        events = selectors.audit_event_list(filters=filters)
+        page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
         "query": filters.as_query(),
         "verification": selectors.audit_verification_latest(),
+        "action_codes": selectors.audit_action_codes(),
     }
-    return render(request, "audit/event_list.html", context, status=400 if form.errors else 200)
+    return render(request, "audit/event_list.html", context, status=200 if is_valid else 400)
 
 
 @require_GET
@@ -42,13 +46,13 @@ def audit_export_view(request: HttpRequest, fmt: str) -> HttpResponseBase:
         raise Http404("Unknown export format")
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        return render(request, "audit/event_list.html", {"form": form, "page": None}, status=400)
+        context = {"form": form, "page": None, "action_codes": selectors.audit_action_codes()}
+        return render(request, "audit/event_list.html", context, status=400)
     filters = form.to_filters() if form.is_bound else selectors.AuditFilters()
-    services.audit_record(
+    services.audit_export_record(
         actor=request.user,  # type: ignore[arg-type]
-        action="audit.export",
-        outcome=AuditOutcome.DONE,
-        detail={"format": fmt, "filters": filters.as_query()},
+        fmt=fmt,
+        filters=filters.as_query(),
     )
     events = selectors.audit_event_list(filters=filters).iterator(chunk_size=2000)
     chunks = exports.csv_rows(events) if fmt == "csv" else exports.json_chunks(events)
@@ -61,7 +65,7 @@ def audit_export_view(request: HttpRequest, fmt: str) -> HttpResponseBase:
 @require_POST
 @require_permission(PERMISSION, audit_action="audit.verify_requested")
 def audit_verification_start_view(request: HttpRequest) -> HttpResponse:
-    verification = services.audit_verification_request(requested_by=request.user)  # type: ignore[arg-type]
+    verification, _created = services.audit_verification_request(requested_by=request.user)  # type: ignore[arg-type]
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "audit/_verification.html", {"verification": verification})
     return redirect("audit:event_list")

@@ -24,6 +24,14 @@ DEFAULT_SCHEDULES = (
         hour="2",
         description="Walks the whole audit trail and records whether any row was tampered with.",
     ),
+    DefaultSchedule(
+        name="Anchor the audit chain",
+        task="audit.checkpoint",
+        minute="7",
+        hour="*",
+        description="Appends a signed checkpoint of the audit chain's head outside the database, "
+        "so that a trail cut short or rolled back is detected.",
+    ),
 )
 
 
