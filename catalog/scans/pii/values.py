@@ -1,0 +1,474 @@
+"""Recognise personal data in a column's sampled values: one detector per kind, each counting how
+many sampled values it accepts (validated where the format has a check digit).
+
+Detectors work on the distinct values of a sample, weighted by how often each occurs, and skip
+values with a cheap test (a character, a length) before any regular expression runs.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from statistics import median
+
+from catalog.scans.pii.lexicons import (
+    STREET_WORD_ENDINGS,
+    fold,
+    person_name_words,
+    street_words,
+)
+from catalog.scans.pii.validators import (
+    age_on,
+    card_number_is_valid,
+    gb_nino_has_shape,
+    iban_is_valid,
+    national_id_scheme,
+)
+
+# Structured values longer than this are not checked as one (free text is scanned separately).
+MAX_STRUCTURED_LENGTH = 120
+MAX_TEXT_LENGTH = 4_000
+
+_DIGIT = re.compile(r"\d")
+
+PROBE_SIZE = 64
+
+STRONG = 1.0
+WEAK = 0.5
+
+
+@dataclass(frozen=True)
+class ValueSample:
+    """The non-empty sampled values of one column, as distinct strings with their counts."""
+
+    texts: tuple[str, ...]
+    counts: tuple[int, ...]
+    originals: tuple[object, ...]  # one original object per distinct text (dates stay dates)
+    total: int  # non-empty values, counted with repetition
+    null_count: int
+
+    @classmethod
+    def of(cls, values: Sequence[object]) -> ValueSample:
+        counter: Counter[str] = Counter()
+        originals: dict[str, object] = {}
+        nulls = 0
+        for value in values:
+            text = value_text(value)
+            if not text:
+                nulls += 1
+                continue
+            counter[text] += 1
+            originals.setdefault(text, value)
+        texts = tuple(counter)
+        return cls(
+            texts=texts,
+            counts=tuple(counter[text] for text in texts),
+            originals=tuple(originals[text] for text in texts),
+            total=sum(counter.values()),
+            null_count=nulls,
+        )
+
+    def items(self) -> Iterable[tuple[str, int]]:
+        return zip(self.texts, self.counts, strict=True)
+
+    def probe(self, size: int = PROBE_SIZE) -> ValueSample:
+        """Every n-th distinct value, at most size of them: enough to tell a detector that finds
+        nothing to stop early, whatever order the sample came in."""
+        if len(self.texts) <= size:
+            return self
+        step = len(self.texts) / size
+        picks = [int(index * step) for index in range(size)]
+        counts = tuple(self.counts[pick] for pick in picks)
+        return ValueSample(
+            texts=tuple(self.texts[pick] for pick in picks),
+            counts=counts,
+            originals=tuple(self.originals[pick] for pick in picks),
+            total=sum(counts),
+            null_count=0,
+        )
+
+
+def value_text(value: object) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).decode("utf-8", errors="replace").strip()
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+@dataclass(frozen=True)
+class ValueEvidence:
+    """What one detector found in a sample: how many values matched and how convincingly."""
+
+    kind: str
+    matched: int  # sampled values (with repetition) the detector accepted
+    weight: float  # sum of per-value strengths (1 validated, 0.5 shape only)
+    total: int
+    detail: str  # "are valid IBANs (mod-97)", completed to a sentence by `evidence`
+
+    @property
+    def matched_share(self) -> float:
+        return self.matched / self.total if self.total else 0.0
+
+    @property
+    def weighted_share(self) -> float:
+        return self.weight / self.total if self.total else 0.0
+
+    @property
+    def evidence(self) -> str:
+        return f"{self.matched} of {self.total} sampled values {self.detail}"
+
+
+ValueMatcher = Callable[[str], float]
+
+
+def count_matches(sample: ValueSample, matcher: ValueMatcher) -> tuple[int, float]:
+    matched, weight = 0, 0.0
+    for text, count in sample.items():
+        if len(text) > MAX_STRUCTURED_LENGTH:
+            continue
+        strength = matcher(text)
+        if strength:
+            matched += count
+            weight += strength * count
+    return matched, weight
+
+
+def per_value_detector(kind: str, matcher: ValueMatcher, detail: str) -> Detector:
+    def detect(sample: ValueSample) -> ValueEvidence:
+        matched, weight = count_matches(sample, matcher)
+        return ValueEvidence(kind, matched, weight, sample.total, detail)
+
+    return detect
+
+
+Detector = Callable[[ValueSample], ValueEvidence]
+
+
+# --- Per-value matchers ---
+
+_EMAIL = re.compile(
+    r"[\w.!#$%&'*+/=?^`{|}~-]{1,64}@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}"
+)
+
+
+def email_strength(text: str) -> float:
+    return STRONG if "@" in text and _EMAIL.fullmatch(text) else 0.0
+
+
+_PHONE_CHARS = re.compile(r"\+?[\d\s().\-/]{6,24}")
+_PHONE_EXTENSION = re.compile(r"\s*(?:x|ext\.?|#)\s*\d{1,6}$", re.IGNORECASE)
+_NOT_PHONE = re.compile(
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"  # dates
+    r"|\d{1,3}(?:\.\d{1,3}){3}"  # IPv4 addresses
+    r"|-?\d+\.\d+"  # decimals
+    r"|\d{3}-\d{2}-\d{4}"  # US SSN
+)
+
+
+def phone_strength(text: str) -> float:
+    number = _PHONE_EXTENSION.sub("", text)
+    if not _PHONE_CHARS.fullmatch(number) or _NOT_PHONE.fullmatch(number):
+        return 0.0
+    digits = sum(char.isdigit() for char in number)
+    if not 7 <= digits <= 15:
+        return 0.0
+    if number.isdigit():
+        # Bare digit strings are phone numbers only with a trunk prefix; otherwise ids.
+        return WEAK if number[0] == "0" and digits >= 8 else 0.0
+    return STRONG
+
+
+_CARD_CHARS = re.compile(r"[\d \-]{13,23}")
+
+
+def card_strength(text: str) -> float:
+    return STRONG if _CARD_CHARS.fullmatch(text) and card_number_is_valid(text) else 0.0
+
+
+_MASKED_CARD = re.compile(
+    r"(?:[*xX•#]{4}[ -]?){3}\d{4}"
+    r"|(?:[*xX•#]{4}[ -]?){2}[*xX•#]{2,3}[ -]?\d{4,5}"
+    r"|\d{4,6}[*xX•#]{5,9}\d{4}"
+    r"|\d{4}[ -]?(?:[*xX•#]{4}[ -]?){2}\d{4}"
+    r"|[*xX•#]{4,12}[ -]?\d{4}"
+)
+
+
+def masked_card_strength(text: str) -> float:
+    return STRONG if _MASKED_CARD.fullmatch(text) else 0.0
+
+
+def iban_strength(text: str) -> float:
+    if not 15 <= len(text) <= 42 or not text[:2].isalpha():
+        return 0.0
+    return STRONG if iban_is_valid(text) else 0.0
+
+
+def national_id_strength(text: str) -> float:
+    if not 9 <= len(text) <= 20 or not _DIGIT.search(text):
+        return 0.0
+    if national_id_scheme(text):
+        return STRONG
+    return WEAK if gb_nino_has_shape(text) else 0.0
+
+
+def ip_address_strength(text: str) -> float:
+    if len(text) > 45 or ("." not in text and ":" not in text):
+        return 0.0
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return 0.0
+    return STRONG
+
+
+_MAC = re.compile(r"(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}|(?:[0-9a-fA-F]{4}\.){2}[0-9a-fA-F]{4}")
+
+
+def mac_address_strength(text: str) -> float:
+    return STRONG if _MAC.fullmatch(text) else 0.0
+
+
+_USER_AGENT = re.compile(
+    r"(?:Mozilla|Opera|Dalvik|curl|Wget|python-requests|okhttp|Googlebot)/\d"
+    r"|.*\b(?:AppleWebKit|Gecko|Trident|Chrome|Safari|Firefox)/\d"
+)
+
+
+def user_agent_strength(text: str) -> float:
+    return STRONG if "/" in text and _USER_AGENT.match(text) else 0.0
+
+
+# Postcode formats: those with letters are distinctive; bare digit groups are only plausible.
+_POSTCODE_DISTINCT = re.compile(
+    r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"  # UK
+    r"|\d{4} ?[A-Z]{2}"  # NL
+    r"|[A-Z]\d[A-Z] ?\d[A-Z]\d"  # CA
+    r"|[AC-FHKNPRTV-Y]\d{2} ?[AC-FHKNPRTV-Y\d]{4}"  # IE Eircode
+    r"|\d{5}-\d{4}"  # US ZIP+4
+    r"|\d{3}-\d{4}|\d{2}-\d{3}|\d{4}-\d{3}|\d{5}-\d{3}"  # JP, PL, PT, BR
+)
+_POSTCODE_DIGITS = re.compile(r"\d{4,6}|\d{3} \d{2}")
+
+
+def postcode_strength(text: str) -> float:
+    if len(text) > 10:
+        return 0.0
+    if _POSTCODE_DISTINCT.fullmatch(text.upper()):
+        return STRONG
+    return WEAK if _POSTCODE_DIGITS.fullmatch(text) else 0.0
+
+
+_NAME_SPLIT = re.compile(r"[\s,]+")
+_NAME_PARTICLES = frozenset(
+    "van von de der den du da di del della dos das le la ten ter bin ibn al el mc mac st".split()
+)
+
+
+def name_token_kind(token: str) -> str:
+    """'name' for a known name, 'particle' or 'initial' for allowed filler, '' otherwise."""
+    word = fold(token.strip(".'()"))
+    if not word:
+        return "particle"
+    if len(word) == 1 and word.isalpha():
+        return "initial"
+    if word in _NAME_PARTICLES:
+        return "particle"
+    parts = word.replace("'", "-").split("-")
+    return "name" if all(part in person_name_words() for part in parts if part) else ""
+
+
+def person_name_strength(text: str) -> float:
+    if len(text) > 80 or _DIGIT.search(text):
+        return 0.0
+    tokens = [token for token in _NAME_SPLIT.split(text) if token]
+    if not 1 <= len(tokens) <= 5:
+        return 0.0
+    kinds = [name_token_kind(token) for token in tokens]
+    return STRONG if "" not in kinds and "name" in kinds else 0.0
+
+
+# House numbers, but not years: "Spring 2025 Sale" is a campaign, not an address.
+_HOUSE_NUMBER = re.compile(r"(?!(?:19|20)\d\d\b)\d{1,5}[a-zA-Z]?(?:[-/]\d{1,5}[a-zA-Z]?)?,?")
+_ADDRESS_TOKENS = re.compile(r"[^\s,]+")
+
+
+def is_street_word(word: str) -> bool:
+    if word in street_words():
+        return True
+    return len(word) > 5 and word.endswith(STREET_WORD_ENDINGS)
+
+
+def street_address_strength(text: str) -> float:
+    if not 5 <= len(text) <= MAX_STRUCTURED_LENGTH or "@" in text or "://" in text:
+        return 0.0
+    tokens = _ADDRESS_TOKENS.findall(text)
+    if not 2 <= len(tokens) <= 12 or not any(_HOUSE_NUMBER.fullmatch(t) for t in tokens):
+        return 0.0
+    words = [fold(token).strip(".,") for token in tokens if token[0].isalpha()]
+    return STRONG if words and any(is_street_word(word) for word in words) else 0.0
+
+
+# --- Column-level detectors (need the whole sample, not one value) ---
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d")
+_DATE_LIKE = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
+_MIDNIGHT_SUFFIX = re.compile(r"[ T]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?$")
+MIN_AGE, MAX_AGE = 14, 110
+
+
+def as_birth_date(original: object, text: str) -> date | None:
+    """A date (or a midnight timestamp) from the value; None for anything with a time of day."""
+    if isinstance(original, datetime):
+        return original.date() if original.time() == datetime.min.time() else None
+    if isinstance(original, date):
+        return original
+    if not _DATE_LIKE.match(text):
+        return None
+    candidate = _MIDNIGHT_SUFFIX.sub("", text)
+    if not 8 <= len(candidate) <= 10:
+        return None
+    for date_format in _DATE_FORMATS:
+        try:
+            return datetime.strptime(candidate, date_format).replace(tzinfo=UTC).date()
+        except ValueError:
+            continue
+    return None
+
+
+def detect_date_of_birth(sample: ValueSample) -> ValueEvidence:
+    today = datetime.now(UTC).date()
+    ages: list[int] = []
+    matched = 0
+    for text, count, original in zip(sample.texts, sample.counts, sample.originals, strict=True):
+        born = as_birth_date(original, text)
+        if born is None or born > today:
+            continue
+        age = age_on(born, today)
+        if MIN_AGE <= age <= MAX_AGE:
+            matched += count
+            ages.extend([age] * count)
+    detail = f"are plausible birth dates (ages {MIN_AGE}-{MAX_AGE})"
+    if ages and (median(ages) < 18 or max(ages) - min(ages) < 15):
+        # Dates of one recent period (sign-ups, orders) are events, not births.
+        return ValueEvidence("date_of_birth", 0, 0.0, sample.total, detail)
+    return ValueEvidence("date_of_birth", matched, float(matched), sample.total, detail)
+
+
+GENDER_VALUES = frozenset(
+    "m f male female man woman men women x d u o diverse nonbinary non-binary other unknown "
+    "w weiblich mannlich maennlich homme femme hombre mujer vrouw man".split()
+)
+_GENDER_PAIRS = ({"m", "f"}, {"male", "female"}, {"man", "woman"}, {"m", "w"}, {"homme", "femme"})
+
+
+def detect_gender(sample: ValueSample) -> ValueEvidence:
+    folded = {fold(text): count for text, count in sample.items()}
+    detail = "are gender values (M/F, male/female, ...)"
+    if set(folded) <= GENDER_VALUES and any(pair <= set(folded) for pair in _GENDER_PAIRS):
+        return ValueEvidence("gender", sample.total, float(sample.total), sample.total, detail)
+    return ValueEvidence("gender", 0, 0.0, sample.total, detail)
+
+
+_GEO_PAIR = re.compile(r"\(?\s*(-?\d{1,3}\.\d{3,})\s*[,; ]\s*(-?\d{1,3}\.\d{3,})\s*\)?")
+
+
+def geo_pair_strength(text: str) -> float:
+    match = _GEO_PAIR.fullmatch(text)
+    if not match:
+        return 0.0
+    first, second = (float(group) for group in match.groups())
+    return STRONG if abs(first) <= 90 and abs(second) <= 180 else 0.0
+
+
+def detect_person_name(sample: ValueSample) -> ValueEvidence:
+    matched, weight = count_matches(sample, person_name_strength)
+    detail = "are made of known first and last names"
+    return ValueEvidence("person_name", matched, weight, sample.total, detail)
+
+
+VALUE_DETECTORS: dict[str, Detector] = {
+    "email": per_value_detector("email", email_strength, "look like email addresses"),
+    "phone": per_value_detector("phone", phone_strength, "look like phone numbers"),
+    "card_number": per_value_detector(
+        "card_number", card_strength, "are valid payment card numbers (Luhn)"
+    ),
+    "masked_card_number": per_value_detector(
+        "masked_card_number", masked_card_strength, "are masked card numbers"
+    ),
+    "iban": per_value_detector("iban", iban_strength, "are valid IBANs (mod-97)"),
+    "national_id": per_value_detector(
+        "national_id",
+        national_id_strength,
+        "are national ids (SSN, NI number, BSN, NIR, pension number, DNI; check digits "
+        "verified where the scheme has them)",
+    ),
+    "ip_address": per_value_detector("ip_address", ip_address_strength, "are IP addresses"),
+    "mac_address": per_value_detector("mac_address", mac_address_strength, "are MAC addresses"),
+    "user_agent": per_value_detector("user_agent", user_agent_strength, "are browser user agents"),
+    "postcode": per_value_detector(
+        "postcode", postcode_strength, "match postal code formats (UK, NL, CA, IE, US, ...)"
+    ),
+    "street_address": per_value_detector(
+        "street_address", street_address_strength, "look like street addresses"
+    ),
+    "geo_location": per_value_detector(
+        "geo_location", geo_pair_strength, "are latitude/longitude pairs"
+    ),
+    "person_name": detect_person_name,
+    "date_of_birth": detect_date_of_birth,
+    "gender": detect_gender,
+}
+
+
+# --- Compatibility checks for kinds that only a column name can reveal ---
+
+_NUMBER = re.compile(r"-?\d{1,12}(?:[.,]\d{1,4})?")
+_DOCUMENT_NUMBER = re.compile(r"(?=.*\d)[A-Z0-9][A-Z0-9 ./\-]{3,32}", re.IGNORECASE)
+_PASSPORT = re.compile(r"(?=.*\d)[A-Z0-9]{6,10}", re.IGNORECASE)
+_DEVICE_ID = re.compile(r"[0-9a-fA-F-]{8,64}|\d{14,17}")
+_USERNAME = re.compile(r"[^\s]{2,64}")
+
+
+def _number_in(low: float, high: float) -> ValueMatcher:
+    def strength(text: str) -> float:
+        if not _NUMBER.fullmatch(text):
+            return 0.0
+        return STRONG if low <= float(text.replace(",", ".")) <= high else 0.0
+
+    return strength
+
+
+def _pattern(pattern: re.Pattern[str]) -> ValueMatcher:
+    return lambda text: STRONG if pattern.fullmatch(text) else 0.0
+
+
+COMPATIBLE_VALUES: dict[str, ValueMatcher] = {
+    "salary": _number_in(0, 1e9),
+    "age": _number_in(0, 130),
+    "geo_location": lambda text: max(_number_in(-180, 180)(text), geo_pair_strength(text)),
+    "passport_number": _pattern(_PASSPORT),
+    "tax_id": _pattern(_DOCUMENT_NUMBER),
+    "driving_licence": _pattern(_DOCUMENT_NUMBER),
+    "bank_account_number": _pattern(_DOCUMENT_NUMBER),
+    "device_id": _pattern(_DEVICE_ID),
+    "username": _pattern(_USERNAME),
+}
+
+
+def detect_compatible(kind: str, sample: ValueSample) -> ValueEvidence | None:
+    """For name-revealed kinds: how many values have a compatible form (None: anything goes)."""
+    matcher = COMPATIBLE_VALUES.get(kind)
+    if matcher is None:
+        return None
+    matched, weight = count_matches(sample, matcher)
+    return ValueEvidence(kind, matched, weight, sample.total, "have a compatible form")
