@@ -127,6 +127,15 @@ WAREHOUSE_URL = env_str("WORKBENCH_WAREHOUSE_URL", f"sqlite:///{VAR_DIR / 'wareh
 CREDENTIALS_KEY = env_secret("WORKBENCH_CREDENTIALS_KEY", fallback_file=VAR_DIR / "credentials_key")
 CREDENTIALS_OLD_KEYS = env_list("WORKBENCH_CREDENTIALS_OLD_KEYS", [])
 
+# Catalog scans: rows sampled for PII classification and profiling; a running scan whose heartbeat
+# is older than CATALOG_SCAN_STALE_SECONDS (or a queued one older than its timeout) is failed.
+CATALOG_PII_SAMPLE_ROWS = env_int("WORKBENCH_SCAN_PII_SAMPLE_ROWS", 200, minimum=1)
+CATALOG_PROFILE_SAMPLE_ROWS = env_int("WORKBENCH_SCAN_PROFILE_SAMPLE_ROWS", 10_000, minimum=1)
+CATALOG_SCAN_STALE_SECONDS = env_int("WORKBENCH_SCAN_STALE_SECONDS", 600, minimum=30)
+CATALOG_SCAN_QUEUED_TIMEOUT_SECONDS = env_int(
+    "WORKBENCH_SCAN_QUEUED_TIMEOUT_SECONDS", 6 * 3600, minimum=60
+)
+
 # --- Cache --------------------------------------------------------------------------------------
 
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))

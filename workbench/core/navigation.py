@@ -46,6 +46,13 @@ DESTINATIONS: tuple[Destination, ...] = (
         permission="audit.view_audit_trail",
     ),
     Destination(
+        "sources",
+        "Data sources",
+        "Connect databases and folders of files, test them, schedule scans and follow their runs.",
+        "catalog:source_list",
+        permission="catalog.view_datasource",
+    ),
+    Destination(
         "admin",
         "Administration",
         "Manage users, departments, roles, API tokens and background schedules.",

@@ -25,6 +25,13 @@ DEFAULT_SCHEDULES = (
         description="Walks the whole audit trail and records whether any row was tampered with.",
     ),
     DefaultSchedule(
+        name="Fail stale catalog scans",
+        task="catalog.scans_fail_stale",
+        minute="*/5",
+        hour="*",
+        description="Marks scans whose worker went quiet as failed, so they can be retried.",
+    ),
+    DefaultSchedule(
         name="Anchor the audit chain",
         task="audit.checkpoint",
         minute="7",

@@ -41,6 +41,7 @@ class Command(BaseCommand):
         )
         if not options["skip_warehouse"]:
             self._warehouse(rebuild=options["rebuild_warehouse"])
+            self._catalog_source()
         if options["show_logins"]:
             self._print_logins(password)
 
@@ -51,6 +52,14 @@ class Command(BaseCommand):
                 self.stdout.write("Sample warehouse already built (use --rebuild-warehouse).")
                 return
         call_command("load_warehouse", stdout=self.stdout, stderr=self.stderr)
+
+    def _catalog_source(self) -> None:
+        from catalog.demo import demo_source_load
+
+        summary = demo_source_load()
+        verb = "registered" if summary.created else "already registered"
+        queued = "; its first scan is queued" if summary.run else ""
+        self.stdout.write(f"Catalog source “{summary.source.name}” {verb}{queued}.")
 
     def _print_logins(self, password: str) -> None:
         self.stdout.write(self.style.WARNING("Demo logins (all share one password):"))
