@@ -168,6 +168,7 @@ class AssetStatus(models.TextChoices):
 
 
 DISCOVERY_ACTIONS = frozenset({"discover", "preview"})
+DISCOVER_PERMISSION = "catalog.view_asset"
 
 
 def user_is_platform_admin(user: Any) -> bool:
@@ -181,17 +182,23 @@ def user_is_platform_admin(user: Any) -> bool:
     return bool(cached)
 
 
+def user_may_discover(user: Any) -> bool:
+    """Signed in, active and holding the catalog's discover permission (every role but none)."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm(DISCOVER_PERMISSION))
+
+
 class AssetQuerySet(models.QuerySet["Asset"]):
     """Assets filtered in SQL by what a user may do with them (interim rule until governance)."""
 
     def visible_to(
         self, user: User | Any, action: str = "discover", *, include_removed: bool = False
     ) -> AssetQuerySet:
-        """Discover/preview: classification within the user's clearance, or the user stewards or
-        owns the asset or its domain, or is a platform admin. Removed assets are hidden unless
-        asked for. Anything else (anonymous, inactive, unknown action) sees nothing."""
+        """Discover/preview, for holders of catalog.view_asset: classification within the user's
+        clearance, or the user stewards or owns the asset or its domain, or is a platform admin.
+        Removed assets are hidden unless asked for. Anyone else (anonymous, inactive, no role)
+        and any other action see nothing."""
         queryset = self if include_removed else self.filter(status=AssetStatus.ACTIVE)
-        if action not in DISCOVERY_ACTIONS or not (user.is_authenticated and user.is_active):
+        if action not in DISCOVERY_ACTIONS or not user_may_discover(user):
             return queryset.none()
         if user_is_platform_admin(user):
             return queryset

@@ -29,6 +29,22 @@ ADMIN_EXCLUDED_PERMISSIONS = frozenset(
     {"audit.add_auditevent", "audit.change_auditevent", "audit.delete_auditevent"}
 )
 ALL_PERMISSIONS = frozenset({"*"})
+# Seeing the catalog's metadata (what each asset shows is still filtered by Asset.visible_to).
+CATALOG_DISCOVER = frozenset({"catalog.view_asset"})
+# Curating assets of one's own domains: descriptions, tags, terms, certification, PII, checks.
+CATALOG_STEWARDSHIP = CATALOG_DISCOVER | frozenset(
+    {
+        "catalog.curate_asset",
+        "catalog.certify_asset",
+        "catalog.review_pii",
+        "catalog.add_qualitycheck",
+        "catalog.change_qualitycheck",
+        "catalog.delete_qualitycheck",
+        "catalog.add_glossaryterm",
+        "catalog.change_glossaryterm",
+        "catalog.delete_glossaryterm",
+    }
+)
 
 ROLE_SPECS: dict[Role, RoleSpec] = {
     spec.role: spec
@@ -36,22 +52,22 @@ ROLE_SPECS: dict[Role, RoleSpec] = {
         RoleSpec(
             Role.BUSINESS_USER,
             "Finds trusted data, requests access, tries prompts and builds small models.",
-            frozenset(),
+            CATALOG_DISCOVER,
         ),
         RoleSpec(
             Role.DATA_STEWARD,
             "Curates assets in a domain and approves or denies access to them.",
-            frozenset(),
+            CATALOG_STEWARDSHIP,
         ),
         RoleSpec(
             Role.DATA_OWNER,
             "Is accountable for a domain's data and its access decisions.",
-            frozenset(),
+            CATALOG_STEWARDSHIP,
         ),
         RoleSpec(
             Role.AI_REVIEWER,
             "Reviews citizen models and decides what is promoted to production.",
-            frozenset(),
+            CATALOG_DISCOVER,
         ),
         RoleSpec(
             Role.HR,
