@@ -339,7 +339,10 @@ LOG_LEVEL = env_choice(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "workbench.core.logging.RequestContextFilter"}},
+    "filters": {
+        "request_context": {"()": "workbench.core.logging.RequestContextFilter"},
+        "refusal_one_line": {"()": "workbench.core.logging.RefusalWithoutTracebackFilter"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -363,3 +366,4 @@ LOGGING = {
         "kombu.connection": {"level": "ERROR"},
     },
 }
+        "django.request": {"filters": ["refusal_one_line"]},

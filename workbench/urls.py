@@ -7,7 +7,6 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from workbench.accounts.api.views import ApiTokenDetailView, ApiTokenListView, MeView
-from workbench.accounts.views import admin_login_redirect_view
 from workbench.core import views as core_views
 
 admin.site.site_header = "Workbench administration"
@@ -38,7 +37,7 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),
     path("api/", include(api_patterns)),
     # One sign-in page for everyone, with the same throttling and audit as the rest of the app.
-    path("admin/login/", admin_login_redirect_view),
+    path("admin/login/", core_views.admin_login_view),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz_view, name="healthz"),
 ]

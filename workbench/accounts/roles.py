@@ -87,3 +87,18 @@ ROLE_SPECS: dict[Role, RoleSpec] = {
         ),
     )
 }
+
+
+def roles_granting(permission: str) -> list[Role]:
+    """The roles that include `permission`; platform admins hold every permission anyway."""
+    named = [spec.role for spec in ROLE_SPECS.values() if permission in spec.permissions]
+    return named or [Role.PLATFORM_ADMIN]
+
+
+def access_hint(*, page: str, roles: list[Role]) -> str:
+    """Tells someone refused a page which role opens it and who can give them that role."""
+    names = " or ".join(role.value for role in roles)
+    return (
+        f"{page} is for people with the {names} role. If you need it for your work, ask a "
+        "platform admin to give you that role."
+    )

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
+from workbench.accounts.roles import access_hint, roles_granting
 from workbench.audit.models import AuditOutcome
 from workbench.audit.services import audit_record
 
@@ -33,7 +34,8 @@ def require_permission(permission: str, *, audit_action: str = "") -> Callable[[
             if not (user.is_active and user.has_perm(permission)):
                 if audit_action:
                     _record_denial(request, audit_action, permission)
-                raise PermissionDenied(f"You need the “{permission}” permission for this page.")
+                hint = access_hint(page="This page", roles=roles_granting(permission))
+                raise PermissionDenied(hint)
             return view(request, *args, **kwargs)
 
         return wrapped

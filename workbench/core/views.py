@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from workbench.accounts.roles import Role, access_hint
 from workbench.accounts.selectors import user_get_profile, user_roles
+from workbench.audit.models import AuditOutcome
+from workbench.audit.services import audit_record
 from workbench.core.api.errors import json_error_response
 from workbench.core.health import health_check
 from workbench.core.navigation import ROLE_PURPOSE, destinations_for
@@ -25,6 +31,32 @@ def home_view(request: HttpRequest) -> HttpResponse:
         "destinations": [d for d in destinations_for(request.user) if d.key != "home"],
     }
     return render(request, "core/home.html", context)
+
+
+@require_GET
+def admin_login_view(request: HttpRequest) -> HttpResponse:
+    """Where Django's admin sends whoever it will not serve.
+
+    Anonymous people sign in through the workbench's own page. A signed-in person without admin
+    rights gets the 403 page: sending them to sign in again would bounce them straight back to the
+    admin, which would send them here again, forever.
+    """
+    target = request.GET.get("next") or "/admin/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/admin/"
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(target)
+    if user.is_active and user.is_staff:
+        return redirect(target)
+    audit_record(
+        actor=user,
+        action="admin.view",
+        outcome=AuditOutcome.DENIED,
+        reason="Not a platform admin",
+        detail={"path": target},
+    )
+    raise PermissionDenied(access_hint(page="Administration", roles=[Role.PLATFORM_ADMIN]))
 
 
 @never_cache
