@@ -394,6 +394,7 @@ def _run_statistics(
         if len(plans) <= 1:
             raise
     sample_size, figures, failures = 0, {}, {}
+    last_error: sa_exc.DBAPIError | None = None
     for plan in plans:
         try:
             sample_size, one = _statistics_query(connection, sample, [plan])
@@ -401,8 +402,9 @@ def _run_statistics(
         except sa_exc.DBAPIError as error:
             detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
             failures[plan.snapshot.name] = f"The source could not compute its metrics: {detail}"
-    if len(failures) == len(plans):
-        raise ProfileError(next(iter(failures.values())))
+            last_error = error
+    if last_error is not None and len(failures) == len(plans):
+        raise last_error  # nothing worked: the table itself is the problem (gone, locked...)
     return sample_size, figures, failures
 
 
