@@ -53,7 +53,7 @@ def card_number_is_valid(value: str) -> bool:
     number = digits_only(value)
     if not 13 <= len(number) <= 19 or not _CARD_PREFIX.match(number):
         return False
-    return len(set(number)) > 2 and luhn_is_valid(number)
+    return len(set(number)) > 1 and luhn_is_valid(number)
 
 
 def iban_is_valid(value: str) -> bool:
