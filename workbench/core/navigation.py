@@ -38,6 +38,14 @@ class Destination:
 DESTINATIONS: tuple[Destination, ...] = (
     Destination("home", "Home", "What you can do here.", "core:home", in_navbar=True),
     Destination(
+        "catalog",
+        "Catalog",
+        "Search trusted tables and views by name, column, tag or glossary term; preview them "
+        "masked; stewards curate, certify and review personal data.",
+        "catalog:search",
+        permission="catalog.view_asset",
+    ),
+    Destination(
         "audit",
         "Audit trail",
         "Search every login, decision and change; export it as CSV or JSON and check that "

@@ -1,0 +1,93 @@
+"""The governed preview: permission, masking of personal data (canary values never leave), audit."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from catalog.models import AssetStatus, Classification, PiiSuggestion
+from tests.catalog.catalog_fixtures import CANARY_EMAILS, CANARY_NAMES, world  # noqa: F401
+from workbench.accounts.models import User
+from workbench.audit.models import AuditEvent, AuditOutcome
+from workbench.governance.services import REDACTED, data_preview
+
+pytestmark = pytest.mark.django_db
+CANARIES = [*CANARY_EMAILS, *CANARY_NAMES]
+
+
+def assert_no_canary(text: str) -> None:
+    leaked = [value for value in CANARIES if value in text]
+    assert not leaked, f"personal data leaked: {leaked}"
+
+
+def test_preview_masks_accepted_and_suspected_pii(analyst: User, world) -> None:  # noqa: F811
+    preview = data_preview(user=analyst, asset=world.customers, purpose="churn study")
+    assert preview.is_allowed
+    assert preview.columns == ["id", "full_name", "email", "country"]
+    assert preview.masked_columns == ["full_name", "email"]
+    assert [row[3] for row in preview.rows] == ["NL", "DE", "FR"]
+    assert {row[1] for row in preview.rows} == {REDACTED}
+    assert {row[2] for row in preview.rows} == {REDACTED}
+    assert_no_canary(json.dumps(preview.rows))
+    event = AuditEvent.objects.get(action="governance.preview")
+    assert event.outcome == AuditOutcome.ALLOWED
+    assert event.purpose == "churn study"
+    assert event.detail["masked_columns"] == ["email", "full_name"]
+    assert_no_canary(json.dumps(event.detail) + event.reason)
+
+
+def test_rejected_suggestion_unmasks_but_high_classification_masks(analyst: User, world) -> None:  # noqa: F811
+    PiiSuggestion.objects.filter(pk=world.name_suggestion.pk).update(status="rejected")
+    world.country.classification = Classification.RESTRICTED
+    world.country.save()
+    preview = data_preview(user=analyst, asset=world.customers)
+    assert preview.masked_columns == ["email", "country"]
+    assert [row[1] for row in preview.rows] == CANARY_NAMES
+
+
+@pytest.mark.parametrize("persona", ["analyst", "steward", "outsider"])
+def test_preview_of_an_asset_above_clearance_is_refused(
+    request: pytest.FixtureRequest,
+    world,  # noqa: F811
+    persona: str,
+) -> None:
+    user: User = request.getfixturevalue(persona)
+    preview = data_preview(user=user, asset=world.payroll)
+    assert not preview.is_allowed
+    assert preview.rows == []
+    assert "98765" not in json.dumps(preview.rows)
+    assert "above your clearance" in preview.reason
+    event = AuditEvent.objects.get(action="governance.preview")
+    assert event.outcome == AuditOutcome.DENIED
+    assert event.target_id == str(world.payroll.pk)
+
+
+def test_admin_previews_everything_still_masked(admin: User, world) -> None:  # noqa: F811
+    preview = data_preview(user=admin, asset=world.customers)
+    assert preview.masked_columns == ["full_name", "email"]
+    assert_no_canary(json.dumps(preview.rows))
+    assert data_preview(user=admin, asset=world.payroll).rows == [[98765]]
+
+
+def test_removed_asset_and_unreachable_source_give_a_reason(analyst: User, world) -> None:  # noqa: F811
+    world.customers.source.path = "/nonexistent/crm.sqlite3"
+    world.customers.source.save()
+    failed = data_preview(user=analyst, asset=world.customers)
+    assert not failed.is_allowed
+    assert "could not be read" in failed.reason
+    assert AuditEvent.objects.get(action="governance.preview").outcome == AuditOutcome.FAILED
+    world.customers.status = AssetStatus.REMOVED
+    world.customers.save(update_fields=["status"])
+    removed = data_preview(user=analyst, asset=world.customers)
+    assert "removed" in removed.reason
+
+
+@pytest.mark.parametrize("limit", [0, 101, -5])
+def test_preview_limit_is_bounded(analyst: User, world, limit: int) -> None:  # noqa: F811
+    with pytest.raises(ValueError, match="between 1 and 100"):
+        data_preview(user=analyst, asset=world.customers, limit=limit)
+
+
+def test_preview_limit_caps_rows(analyst: User, world) -> None:  # noqa: F811
+    assert len(data_preview(user=analyst, asset=world.customers, limit=2).rows) == 2
