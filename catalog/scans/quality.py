@@ -47,6 +47,9 @@ CHECK_KINDS = (
 COLUMN_KINDS = frozenset({"not_null", "unique", "accepted_values", "range", "regex", "freshness"})
 FAILING_ROWS_LIMIT = 5
 REGEX_SAMPLE_ROWS = 100_000  # where the source has no regex operator, Python checks this many rows
+# Sources whose regex operator SQLAlchemy's regexp_match compiles to (PostgreSQL ~, MySQL REGEXP,
+# SQLite through its Python function, DuckDB ~); elsewhere Python checks a bounded sample.
+REGEX_DIALECTS = frozenset({"postgresql", "mysql", "mariadb", "sqlite", "duckdb"})
 SQLGLOT_DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
 
 
@@ -390,7 +393,7 @@ def _date_range(
 
 def _regex(connection: Connection, spec: QualityCheckSpec) -> QualityResult:
     pattern = spec.params["pattern"]
-    if connection.dialect.name in ("postgresql", "mysql", "mariadb", "sqlite", "duckdb"):
+    if connection.dialect.name in REGEX_DIALECTS:
         validator = "column.sqlalchemy.columnValuesToMatchRegex.ColumnValuesToMatchRegexValidator"
         return _check_with_om(
             connection, spec, validator, {"regex": pattern},
