@@ -81,6 +81,7 @@ def asset_preview_view(request: HttpRequest, asset_id: int) -> HttpResponse:
 @require_permission(DISCOVER)
 def asset_curate_view(request: HttpRequest, asset_id: int) -> HttpResponse:
     asset = selectors.access_asset(request.user, asset_id)
+    _deny_unless_may(request, asset, "catalog.asset.curate", curation.CURATE_PERMISSION)
     form = AssetCurationForm(request.POST)
     if form.is_valid():
         try:
@@ -92,10 +93,18 @@ def asset_curate_view(request: HttpRequest, asset_id: int) -> HttpResponse:
         else:
             messages.success(request, "Your changes to the asset were saved.")
             return redirect("catalog:asset_detail", asset_id=asset.pk)
-    elif not curation.asset_may_curate(user=_user(request), asset=asset):
-        raise PermissionDenied("You may curate only the assets of the domains you steward.")
     context = _page_context(request, asset, curation_form=form)
     return render(request, "catalog/asset_detail.html", context, status=400)
+
+
+def _deny_unless_may(request: HttpRequest, asset: Asset, action: str, permission: str) -> None:
+    """Refuse (audited) before reading the form, so a refusal never depends on the input."""
+    try:
+        curation.asset_check_may_curate(
+            user=_user(request), asset=asset, action=action, permission=permission
+        )
+    except CurationDenied as denied:
+        raise PermissionDenied(denied.message) from None
 
 
 def _form_errors(form: Any, error: CurationError) -> None:
@@ -110,6 +119,7 @@ def _form_errors(form: Any, error: CurationError) -> None:
 @require_permission(DISCOVER)
 def asset_certify_view(request: HttpRequest, asset_id: int) -> HttpResponse:
     asset = selectors.access_asset(request.user, asset_id)
+    _deny_unless_may(request, asset, "catalog.asset.certify", curation.CERTIFY_PERMISSION)
     form = CertifyForm(request.POST)
     if form.is_valid():
         try:
@@ -167,6 +177,7 @@ def pii_suggestion_decide_view(
 @require_permission(DISCOVER)
 def quality_check_create_view(request: HttpRequest, asset_id: int) -> HttpResponse:
     asset = selectors.access_asset(request.user, asset_id)
+    _deny_unless_may(request, asset, "catalog.quality.create", "catalog.add_qualitycheck")
     form = QualityCheckForm(request.POST, asset=asset)
     if form.is_valid():
         data = form.cleaned_data
@@ -186,10 +197,6 @@ def quality_check_create_view(request: HttpRequest, asset_id: int) -> HttpRespon
         else:
             messages.success(request, f"Quality check “{data['name']}” added.")
             return redirect("catalog:asset_detail", asset_id=asset.pk)
-    elif not curation.asset_may_curate(
-        user=_user(request), asset=asset, permission="catalog.add_qualitycheck"
-    ):
-        raise PermissionDenied("You may define checks only on the assets of your domains.")
     context = _page_context(request, asset, check_form=form)
     return render(request, "catalog/asset_detail.html", context, status=400)
 
