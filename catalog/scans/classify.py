@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from catalog.scans.pii.kinds import PII_KINDS, SENSITIVITY_LEVELS, PiiKind, Sensitivity
-from catalog.scans.pii.names import NameMatch, match_column_name
+from catalog.scans.pii.names import NameMatch, kinds_ruled_out_by_name, match_column_name
 from catalog.scans.pii.text import TextEvidence, scan_texts
 from catalog.scans.pii.values import (
     VALUE_DETECTORS,
@@ -161,6 +161,7 @@ class _Context:
         self.name = name
         self.type_name = type_name
         self.sample = sample
+        self.ruled_out = kinds_ruled_out_by_name(name)
         self.probe = sample.probe()
         self.shapes = dominant_shapes(sample)
 
@@ -171,7 +172,9 @@ class _Context:
 
     def _values_only(self, kind: str) -> PiiSuggestion | None:
         detector = VALUE_DETECTORS.get(kind)
-        if detector is None or not self.sample.total or not detector(self.probe).matched:
+        if detector is None or kind in self.ruled_out or not self.sample.total:
+            return None
+        if not detector(self.probe).matched:
             return None
         evidence = detector(self.sample)
         if not evidence.matched:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 import unicodedata
 from functools import cache, lru_cache
 
@@ -22,15 +23,17 @@ EXTRA_STREET_WORDS = frozenset(
     piso puerta portal bajo
     via viale piazza corso vicolo largo
     rua travessa praca estrada
-    ulica ul aleja gatan gata vej vegen katu utca
+    ulica ul aleja gatan gata vej vegen katu utca vagen torget stigen backe
+    marg nagar chowk ganj h.no
+    ул улица пр проспект наб набережная бул бульвар пер переулок алл аллея шоссе
     """.split()
 )
 
-# Endings of compound street names (Hauptstraße, Kerkstraat, Dorfweg, Zakariabaan).
+# Endings of compound street names (Hauptstraße, Kerkstraat, Dorfweg, Zakariabaan), folded.
 STREET_WORD_ENDINGS = (
     "straße", "strasse", "str.", "weg", "gasse", "allee", "platz", "ring", "damm", "ufer",
     "straat", "laan", "baan", "plein", "gracht", "kade", "singel", "dijk", "dreef", "steeg",
-    "lei", "gatan", "vej", "vegen", "katu", "utca",
+    "lei", "gatan", "vej", "vegen", "vagen", "grand", "torget", "stigen", "katu", "utca",
 )  # fmt: skip
 
 # Latin-script locales whose street vocabulary is used; other scripts' lists are full of short
@@ -46,10 +49,10 @@ STREET_STOPWORDS = frozenset(
     "fire rest part line well turn pass area land".split()
 )
 
-_FIRST_NAME_ATTRIBUTES = ("first_names", "first_names_male", "first_names_female")
-_LAST_NAME_ATTRIBUTES = ("last_names",)
-_STREET_ATTRIBUTES = ("street_suffixes", "street_suffixes_long", "street_suffixes_short")
-_STREET_ATTRIBUTES_PREFIX = ("street_prefixes",)
+# Locales name their lists variously: first_names_female, middle_names_male, last_names_rus...
+_FIRST_NAME_ATTRIBUTES = re.compile(r"(?:first|middle)_(?:romanized_)?names.*")
+_LAST_NAME_ATTRIBUTES = re.compile(r"(?:last_(?:romanized_)?names.*|(?:male|unisex)_last_names)")
+_STREET_ATTRIBUTES = re.compile(r"street_(?:suffixes|prefixes)(?:_long|_short)?")
 
 
 @lru_cache(maxsize=65_536)
@@ -70,7 +73,7 @@ def _words_of(values: object) -> set[str]:
 
 
 def _provider_words(
-    package: str, attributes: tuple[str, ...], locales: tuple[str, ...] | None = None
+    package: str, attributes: re.Pattern[str], locales: tuple[str, ...] | None = None
 ) -> set[str]:
     module = importlib.import_module(package)
     names = locales or tuple(info.name for info in pkgutil.iter_modules(module.__path__))
@@ -80,8 +83,9 @@ def _provider_words(
             provider = importlib.import_module(f"{package}.{name}").Provider
         except ImportError:
             continue
-        for attribute in attributes:
-            words |= _words_of(vars(provider).get(attribute))
+        for attribute, values in vars(provider).items():
+            if attributes.fullmatch(attribute):
+                words |= _words_of(values)
     return words
 
 
@@ -109,8 +113,7 @@ def person_name_words() -> frozenset[str]:
 @cache
 def street_words() -> frozenset[str]:
     """Folded street types and street prefixes (Road, Straße, rue, Calle, ...)."""
-    attributes = _STREET_ATTRIBUTES + _STREET_ATTRIBUTES_PREFIX
-    words = _provider_words("faker.providers.address", attributes, STREET_LOCALES)
+    words = _provider_words("faker.providers.address", _STREET_ATTRIBUTES, STREET_LOCALES)
     words |= {fold(word) for word in EXTRA_STREET_WORDS}
     parts = {part for word in words for part in word.split() if len(part) > 1}
     return frozenset(parts - STREET_STOPWORDS)

@@ -38,6 +38,17 @@ _ROLE_WORDS = (
 )
 
 
+# Columns named for things that are not people: their values may read like names ("Lake
+# Jennifer", "Smith-Jones") without being anyone's name.
+NOT_A_PERSON_WORDS = frozenset(
+    """
+    city town village country region state county place company organisation organization org
+    business supplier vendor brand product item sku category department team project campaign
+    title subject street hotel school shop store file filename path
+    """.split()
+)
+
+
 @dataclass(frozen=True)
 class NameRule:
     kind: str
@@ -210,6 +221,12 @@ def match_column_name(name: str, table: str = "") -> tuple[NameMatch, ...]:
         evidence = f"a '{name}' column in table '{table}' suggests a person's name"
         matches.append(NameMatch("person_name", 0.6, evidence))
     return tuple(matches)
+
+
+def kinds_ruled_out_by_name(name: str) -> frozenset[str]:
+    """Kinds whose values alone should not be suggested for a column of this name."""
+    words = set(normalise_name(name).split("_"))
+    return frozenset({"person_name"}) if words & NOT_A_PERSON_WORDS else frozenset()
 
 
 def _is_person_table(table: str) -> bool:

@@ -56,6 +56,14 @@ def card_number_is_valid(value: str) -> bool:
     return len(set(number)) > 1 and luhn_is_valid(number)
 
 
+def isbn13_is_valid(value: str) -> bool:
+    """ISBN-13 (978/979 prefix, weights 1 and 3), which phone numbers must not be taken for."""
+    number = digits_only(value)
+    if len(number) != 13 or not number.isdigit() or number[:3] not in ("978", "979"):
+        return False
+    return sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(number)) % 10 == 0
+
+
 def iban_is_valid(value: str) -> bool:
     """ISO 13616: country code, two check digits, the registered length and mod-97 == 1."""
     iban = value.replace(" ", "").upper()

@@ -26,6 +26,7 @@ from catalog.scans.pii.validators import (
     card_number_is_valid,
     gb_nino_has_shape,
     iban_is_valid,
+    isbn13_is_valid,
     national_id_scheme,
 )
 
@@ -179,12 +180,17 @@ def phone_strength(text: str) -> float:
     if not _PHONE_CHARS.fullmatch(number) or _NOT_PHONE.fullmatch(number):
         return 0.0
     digits = sum(char.isdigit() for char in number)
-    if not 7 <= digits <= 15:
+    if not 7 <= digits <= 15 or isbn13_is_valid(number):
         return 0.0
     if number.isdigit():
-        # Bare digit strings are phone numbers only with a trunk prefix; otherwise ids.
-        return WEAK if number[0] == "0" and digits >= 8 else 0.0
-    return STRONG
+        # Bare digit strings are phone numbers only with a trunk or international prefix;
+        # zero-padded ids ("00000123") and other numbers are not.
+        trunk = number[0] == "0" and number[1] != "0"
+        international = number.startswith("00") and number[2] != "0"
+        has_prefix = trunk or international
+        return WEAK if has_prefix and digits >= 8 else 0.0
+    # Seven digits are as often a local number as a postcode or a reference.
+    return STRONG if digits >= 8 else WEAK
 
 
 _CARD_CHARS = re.compile(r"[\d \-]{13,23}")
@@ -229,6 +235,23 @@ def ip_address_strength(text: str) -> float:
     except ValueError:
         return 0.0
     return STRONG
+
+
+def detect_ip_address(sample: ValueSample) -> ValueEvidence:
+    matched, weight = count_matches(sample, ip_address_strength)
+    detail = "are IP addresses"
+    if matched and not _has_wide_octets(sample):
+        # "1.2.3.4" and "10.0.12.3" everywhere: four-part version numbers, not visitors' IPs.
+        return ValueEvidence("ip_address", 0, 0.0, sample.total, detail)
+    return ValueEvidence("ip_address", matched, weight, sample.total, detail)
+
+
+def _has_wide_octets(sample: ValueSample) -> bool:
+    ipv4 = [text for text in sample.texts if text.count(".") == 3 and ":" not in text]
+    if len(ipv4) < 10:
+        return True
+    wide = sum(any(len(octet) == 3 for octet in text.split(".")) for text in ipv4)
+    return wide >= 0.2 * len(ipv4)
 
 
 _MAC = re.compile(r"(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}|(?:[0-9a-fA-F]{4}\.){2}[0-9a-fA-F]{4}")
@@ -412,7 +435,7 @@ VALUE_DETECTORS: dict[str, Detector] = {
         "are national ids (SSN, NI number, BSN, NIR, pension number, DNI; check digits "
         "verified where the scheme has them)",
     ),
-    "ip_address": per_value_detector("ip_address", ip_address_strength, "are IP addresses"),
+    "ip_address": detect_ip_address,
     "mac_address": per_value_detector("mac_address", mac_address_strength, "are MAC addresses"),
     "user_agent": per_value_detector("user_agent", user_agent_strength, "are browser user agents"),
     "postcode": per_value_detector(

@@ -232,6 +232,8 @@ NOT_PII: dict[str, tuple[str, list[object]]] = {
         ["Smith Ltd", "Jones, Brown and Taylor", "Müller GmbH", "Acme Inc", "Dubois S.A."] * 12,
     ),
     "is_active": ("boolean", [True, False] * 30),
+    "isbn": ("varchar(17)", ["978-3-16-148410-0", "978-0-306-40615-7", "979-10-90636-07-1"] * 20),
+    "version": ("varchar(20)", [f"{i % 4}.{i % 13}.{i % 7}.{i}" for i in range(60)]),
     "card_last4": ("varchar(4)", [f"{RNG.randint(0, 9999):04d}" for _ in range(60)]),
 }
 
@@ -293,6 +295,13 @@ def test_names_alone_suggest_when_no_values(name: str, kind: str) -> None:
 )
 def test_names_about_pii_are_not_pii(name: str) -> None:
     assert classify_column(name, "varchar(100)", []) == []
+
+
+def test_names_of_places_and_companies_are_not_read_as_person_names() -> None:
+    people_like = ["Jennifer Hill", "Sarah Brown", "Smith-Jones", "Moraes"] * 10
+    assert top_kind("col1", people_like) == "person_name"
+    assert top_kind("city", people_like) is None
+    assert top_kind("supplier_company", people_like) is None
 
 
 def test_bare_name_column_is_a_person_name_only_in_a_person_table() -> None:
