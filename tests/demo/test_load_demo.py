@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pytest
@@ -75,3 +76,14 @@ def test_show_logins_prints_password_only_on_request(demo_mode: str) -> None:
     call_command("load_demo", "--skip-warehouse", "--show-logins", stdout=loud)
     assert demo_mode not in quiet.getvalue()
     assert demo_mode in loud.getvalue()
+
+
+def test_demo_user_names_transliterate_accented_letters(demo_mode: str) -> None:
+    call_command("load_demo", "--skip-warehouse", stdout=StringIO())
+    names = dict(User.objects.values_list("first_name", "username"))
+    assert names["Amélie"].startswith("amelie.bachmann.")
+    assert names["Noël"].startswith("noel.johnson.")
+    assert names["Allison"].startswith("allison.geissler.")
+    assert names["Shelby"].startswith("shelby.malzer.")
+    for username in names.values():
+        assert re.fullmatch(r"[a-z]+(\.[a-z]+\.\d{2})?", username), username

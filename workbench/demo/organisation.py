@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from faker import Faker
+from unidecode import unidecode
 
 from workbench.accounts.models import Clearance, Department, Region, User
 from workbench.accounts.roles import Role
@@ -203,7 +204,8 @@ def _extra_personas() -> list[Persona]:
 
 
 def _ascii(name: str) -> str:
-    return "".join(ch for ch in name.lower() if ch.isascii() and ch.isalpha()) or "user"
+    """Letters of a name for a user name: Amélie gives amelie, Geißler geissler, Mälzer malzer."""
+    return "".join(ch for ch in unidecode(name).lower() if ch.isascii() and ch.isalpha()) or "user"
 
 
 def _person_ensure(
