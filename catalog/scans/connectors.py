@@ -178,15 +178,15 @@ def source_engine(spec: ConnectionSpec) -> Engine:
         "sqlite": _sqlite_engine,
         "files": _files_engine,
     }
-    if spec.kind not in builders:
-        raise SourceConfigError(
-            f"Unknown source kind {spec.kind!r}: expected one of {', '.join(SOURCE_KINDS)}."
-        )
     _check_spec(spec)
     return builders[spec.kind](spec)
 
 
 def _check_spec(spec: ConnectionSpec) -> None:
+    if spec.kind not in SOURCE_KINDS:
+        raise SourceConfigError(
+            f"Unknown source kind {spec.kind!r}: expected one of {', '.join(SOURCE_KINDS)}."
+        )
     unknown = sorted(set(spec.options) - ALLOWED_OPTIONS[spec.kind])
     if unknown:
         allowed = ", ".join(sorted(ALLOWED_OPTIONS[spec.kind])) or "none"
@@ -245,16 +245,23 @@ def _mysql_engine(spec: ConnectionSpec) -> Engine:
     )
     connect_args: dict[str, Any] = {
         "connect_timeout": spec.connect_timeout,
-        "read_timeout": spec.statement_timeout,
+        # Until the server has greeted us reads wait connect_timeout; statements get longer.
+        "read_timeout": spec.connect_timeout,
         "write_timeout": spec.statement_timeout,
         "init_command": "SET SESSION TRANSACTION READ ONLY",
     }
     for key, value in spec.options.items():
         is_flag = key in ("ssl_verify_cert", "ssl_disabled")
         connect_args[key] = value.lower() in ("1", "true", "yes", "on") if is_flag else value
-    return sa.create_engine(
+    engine = sa.create_engine(
         url, connect_args=connect_args, pool_size=2, max_overflow=2, pool_pre_ping=True
     )
+
+    def lengthen_read_timeout(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection._read_timeout = spec.statement_timeout  # PyMySQL applies it per read
+
+    sa.event.listen(engine, "connect", lengthen_read_timeout)
+    return engine
 
 
 def _sqlite_engine(spec: ConnectionSpec) -> Engine:
@@ -329,13 +336,13 @@ _ERROR_RULES: tuple[tuple[str, Callable[[ConnectionSpec, str], SourceError]], ..
     ),
     (r"no route to host|network is unreachable", _unreachable("no route to the host")),
     (r"lost connection|server closed the connection", _unreachable("the connection dropped")),
+    (r"\(1044|permission denied for database", _no_database_access),
     (
         r"password authentication failed|\(1045|access denied for user|role .* does not exist"
         r"|no pg_hba\.conf entry|authentication failed",
         _refused_user,
     ),
     (r"database .* does not exist|\(1049|unknown database", _missing_database),
-    (r"\(1044|permission denied for database", _no_database_access),
 )
 
 
@@ -356,6 +363,7 @@ def connection_test(spec: ConnectionSpec) -> ConnectionTestResult:
 
 
 def _probe(spec: ConnectionSpec) -> tuple[str, str]:
+    _check_spec(spec)
     if spec.kind in ("postgresql", "mysql") and spec.host:
         _check_host_resolves(spec)
     with translated_errors(spec):

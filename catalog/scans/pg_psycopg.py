@@ -49,12 +49,14 @@ class PGDialectPsycopg(PGDialect):
         return False
 
     def set_isolation_level(self, connection: Any, level: str) -> None:
+        # psycopg refuses to switch autocommit inside a transaction (e.g. after a pool ping).
         dbapi_connection = getattr(connection, "dbapi_connection", connection)
-        if level == "AUTOCOMMIT":
-            dbapi_connection.autocommit = True
-            return
-        dbapi_connection.autocommit = False
-        super().set_isolation_level(dbapi_connection, level)
+        wants_autocommit = level == "AUTOCOMMIT"
+        if dbapi_connection.autocommit != wants_autocommit:
+            dbapi_connection.rollback()
+            dbapi_connection.autocommit = wants_autocommit
+        if not wants_autocommit:
+            super().set_isolation_level(dbapi_connection, level)
 
 
 dialect = PGDialectPsycopg
