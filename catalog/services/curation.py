@@ -102,11 +102,12 @@ def asset_check_may_curate(*, user: User, asset: Asset, action: str, permission:
 
 def asset_curate(*, asset: Asset, actor: User, changes: AssetChanges) -> Asset:
     """Apply a steward's changes to an asset in one transaction; audited with before/after."""
+    # Checked before the transaction, so that a refusal's audit event is not rolled back.
+    asset_check_may_curate(
+        user=actor, asset=asset, action="catalog.asset.curate", permission=CURATE_PERMISSION
+    )
     with transaction.atomic():
         locked = Asset.objects.select_for_update().get(pk=asset.pk)
-        asset_check_may_curate(
-            user=actor, asset=locked, action="catalog.asset.curate", permission=CURATE_PERMISSION
-        )
         _check_changes(locked, actor, changes)
         before = _curation_values(locked)
         _apply_changes(locked, changes)
@@ -231,11 +232,11 @@ def asset_certify(*, asset: Asset, actor: User, expires_at: datetime | None) -> 
         raise CurationError(
             "Certify for at most three years.", {"expires_at": "More than three years ahead."}
         )
+    asset_check_may_curate(
+        user=actor, asset=asset, action="catalog.asset.certify", permission=CERTIFY_PERMISSION
+    )
     with transaction.atomic():
         locked = Asset.objects.select_for_update().get(pk=asset.pk)
-        asset_check_may_curate(
-            user=actor, asset=locked, action="catalog.asset.certify", permission=CERTIFY_PERMISSION
-        )
         locked.is_certified, locked.certified_by, locked.certified_at = True, actor, now
         locked.certification_expires_at = expires_at
         locked.save(
@@ -258,14 +259,11 @@ def asset_certify(*, asset: Asset, actor: User, expires_at: datetime | None) -> 
 
 
 def asset_certification_revoke(*, asset: Asset, actor: User) -> Asset:
+    asset_check_may_curate(
+        user=actor, asset=asset, action="catalog.asset.uncertify", permission=CERTIFY_PERMISSION
+    )
     with transaction.atomic():
         locked = Asset.objects.select_for_update().get(pk=asset.pk)
-        asset_check_may_curate(
-            user=actor,
-            asset=locked,
-            action="catalog.asset.uncertify",
-            permission=CERTIFY_PERMISSION,
-        )
         if locked.is_certified:
             locked.is_certified = False
             locked.certification_expires_at = None
@@ -291,11 +289,11 @@ def column_curate(
     terms: list[GlossaryTerm] | None = None,
 ) -> Column:
     """A steward describes a column and links it to tags and glossary terms."""
+    asset_check_may_curate(
+        user=actor, asset=column.asset, action="catalog.column.curate", permission=CURATE_PERMISSION
+    )
     with transaction.atomic():
         asset = Asset.objects.select_for_update().get(pk=column.asset_id)
-        asset_check_may_curate(
-            user=actor, asset=asset, action="catalog.column.curate", permission=CURATE_PERMISSION
-        )
         errors = _tag_errors(tag_names) if tag_names is not None else {}
         if description is not None and len(description) > DESCRIPTION_MAX_LENGTH:
             errors["description"] = f"At most {DESCRIPTION_MAX_LENGTH} characters."

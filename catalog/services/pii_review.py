@@ -60,13 +60,13 @@ def pii_suggestion_reject(*, suggestion: PiiSuggestion, actor: User) -> PiiDecis
 
 def _decide(*, suggestion: PiiSuggestion, actor: User, status: SuggestionStatus) -> PiiDecision:
     action = f"catalog.pii.{'accept' if status == SuggestionStatus.ACCEPTED else 'reject'}"
+    # Checked before the transaction, so that a refusal's audit event is not rolled back.
+    asset = Asset.objects.get(
+        pk=Column.objects.values("asset_id").get(pk=suggestion.column_id)["asset_id"]
+    )
+    asset_check_may_curate(user=actor, asset=asset, action=action, permission=REVIEW_PERMISSION)
     with transaction.atomic():
-        column = (
-            Column.objects.select_for_update().select_related("asset").get(pk=suggestion.column_id)
-        )
-        asset_check_may_curate(
-            user=actor, asset=column.asset, action=action, permission=REVIEW_PERMISSION
-        )
+        column = Column.objects.select_for_update().get(pk=suggestion.column_id)
         claimed = PiiSuggestion.objects.filter(
             pk=suggestion.pk, status=SuggestionStatus.PENDING
         ).update(

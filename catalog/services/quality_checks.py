@@ -67,13 +67,13 @@ def quality_check_create(
     column: Column | None = None,
     params: Any = None,
 ) -> QualityCheck:
+    asset_check_may_curate(
+        user=actor,
+        asset=asset,
+        action="catalog.quality.create",
+        permission="catalog.add_qualitycheck",
+    )
     with transaction.atomic():
-        asset_check_may_curate(
-            user=actor,
-            asset=asset,
-            action="catalog.quality.create",
-            permission="catalog.add_qualitycheck",
-        )
         cleaned = quality_check_validate(
             asset=asset, kind=kind, column=column, params=params or {}, name=name
         )
@@ -99,13 +99,13 @@ def quality_check_update(
     params: Any,
     is_active: bool = True,
 ) -> QualityCheck:
+    asset_check_may_curate(
+        user=actor,
+        asset=check.asset,
+        action="catalog.quality.update",
+        permission="catalog.change_qualitycheck",
+    )
     with transaction.atomic():
-        asset_check_may_curate(
-            user=actor,
-            asset=check.asset,
-            action="catalog.quality.update",
-            permission="catalog.change_qualitycheck",
-        )
         cleaned = quality_check_validate(
             asset=check.asset, kind=kind, column=column, params=params, name=name
         )
@@ -117,13 +117,13 @@ def quality_check_update(
 
 
 def quality_check_delete(*, check: QualityCheck, actor: User) -> None:
+    asset_check_may_curate(
+        user=actor,
+        asset=check.asset,
+        action="catalog.quality.delete",
+        permission="catalog.delete_qualitycheck",
+    )
     with transaction.atomic():
-        asset_check_may_curate(
-            user=actor,
-            asset=check.asset,
-            action="catalog.quality.delete",
-            permission="catalog.delete_qualitycheck",
-        )
         _audit(actor, "catalog.quality.delete", check)
         check.delete()
 
