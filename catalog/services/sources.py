@@ -101,6 +101,13 @@ def _crontab_check(fields: list[str]) -> None:
         ) from exc
 
 
+def _schedule_field(text: str) -> str:
+    try:
+        return schedule_normalise(text)
+    except ValidationError as error:
+        raise ValidationError({"schedule": error.messages}) from error
+
+
 def schedule_label(expression: str) -> str:
     """The preset name for an expression, or the expression itself."""
     for name, preset in SCHEDULE_PRESETS.items():
@@ -223,7 +230,7 @@ def source_create(
         "is_active": is_active,
     }
     _source_validate(values)
-    expression = schedule_normalise(schedule)
+    expression = _schedule_field(schedule)
     with transaction.atomic():
         source = DataSource(**values, created_by=actor)
         source.password_encrypted = credential_encrypt(password)
@@ -264,7 +271,7 @@ def source_update(
         values = {field: getattr(source, field) for field in SOURCE_FIELDS}
         _source_validate(values)
         expression_before = schedule_expression(source.scan_schedule)
-        expression = expression_before if schedule is None else schedule_normalise(schedule)
+        expression = expression_before if schedule is None else _schedule_field(schedule)
         password_changed = bool(password)
         if password_changed:
             source.password_encrypted = credential_encrypt(password or "")
