@@ -279,3 +279,85 @@ def test_verification_and_event_detail_endpoints_four_ways(
             assert "secret-problem" not in response.content.decode()
             assert "error" in response.json()
     assert AuditVerification.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        pytest.param({"since": "garbage"}, "since", "Enter a valid date/time", id="since-garbage"),
+        pytest.param(
+            {"outcome": "failure"}, "outcome", "Select a valid choice", id="outcome-unknown"
+        ),
+        pytest.param(
+            {"actor": "mallory", "since": "2026-01-02T00:00", "until": "2026-01-01T00:00"},
+            "until",
+            "must be later",
+            id="range-reversed",
+        ),
+    ],
+)
+def test_audit_page_invalid_filter_shows_the_error_and_no_rows(
+    client_for, auditor: User, events, query, field: str, message: str
+) -> None:
+    response = client_for(auditor).get(PAGE, query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert f'id="id_{field}-error"' in html
+    assert 'data-testid="audit-invalid-filters"' in html
+    assert 'data-testid="audit-table"' not in html
+    for action in ("auth.login", "auth.login_failed", "catalog.curate"):
+        assert f"<code>{action}</code>" not in html
+
+
+@pytest.mark.parametrize(
+    ("text", "visible", "hidden"),
+    [
+        pytest.param("login", ["auth.login", "auth.login_failed"], ["catalog.curate"], id="part"),
+        pytest.param("auth.login_f", ["auth.login_failed"], ["auth.login"], id="code-prefix"),
+        pytest.param("curate", ["catalog.curate"], ["auth.login"], id="second-part"),
+        pytest.param("ogin", [], ["auth.login", "auth.login_failed"], id="not-mid-word"),
+    ],
+)
+def test_action_filter_matches_codes_and_their_parts_by_prefix(
+    client_for, api_client_for, auditor: User, events, text: str, visible, hidden
+) -> None:
+    html = client_for(auditor).get(PAGE, {"action": text}).content.decode()
+    table = html.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in html else ""
+    for action in visible:
+        assert f"<code>{action}</code>" in table
+    for action in hidden:
+        assert f"<code>{action}</code>" not in table
+    body = api_client_for(auditor).get("/api/audit/events/", {"action": text}).json()
+    assert sorted({row["action"] for row in body["results"]}) == sorted(visible)
+
+
+def test_action_filter_suggests_the_known_action_codes(client_for, auditor: User, events) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    html = client_for(auditor).get(PAGE).content.decode()
+    assert 'list="audit-action-codes"' in html
+    datalist = html.split('<datalist id="audit-action-codes"')[1].split("</datalist>")[0]
+    for code in ("auth.login", "auth.login_failed", "catalog.curate"):
+        assert f'<option value="{code}">' in datalist
+
+
+def test_export_anchors_the_chain_with_a_checkpoint(
+    client_for, auditor: User, events, audit_checkpoint_dir
+) -> None:
+    response = client_for(auditor).get(reverse("audit:export", args=["json"]))
+    b"".join(response.streaming_content)
+    lines = (audit_checkpoint_dir / "checkpoints.jsonl").read_text().splitlines()
+    export = AuditEvent.objects.get(action="audit.export")
+    assert [json.loads(line)["sequence"] for line in lines] == [export.sequence]
+    checkpoint = AuditEvent.objects.get(action="audit.checkpoint")
+    assert checkpoint.detail["trigger"] == "export"
+    assert checkpoint.actor_id == auditor.pk
+
+
+def test_export_with_invalid_filter_exports_nothing(client_for, auditor: User, events) -> None:
+    response = client_for(auditor).get(reverse("audit:export", args=["csv"]), {"since": "garbage"})
+    assert response.status_code == 400
+    assert not AuditEvent.objects.filter(action="audit.export").exists()
+    assert 'data-testid="audit-invalid-filters"' in response.content.decode()

@@ -64,6 +64,8 @@ def rechain(apps, schema_editor):
     keyring = keyring_get()
     postgres = schema_editor.connection.vendor == "postgresql"
     if postgres:  # the append-only trigger; this is the one sanctioned rewrite
+        # ALTER TABLE refuses while deferred foreign-key checks are pending: run them now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         schema_editor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
     signed, problem, last_hash = _resign(event_model, keyring, event_hash)
     head = head_model.objects.filter(pk=1).first()
@@ -75,6 +77,7 @@ def rechain(apps, schema_editor):
         )
     if postgres:
         schema_editor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
     head_model.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
     _record(event_model, head_model, keyring, event_hash, signed, problem)
 
