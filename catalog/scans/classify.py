@@ -16,12 +16,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from catalog.scans.pii.kinds import PII_KINDS, SENSITIVITY_LEVELS, PiiKind, Sensitivity
 from catalog.scans.pii.names import NameMatch, kinds_ruled_out_by_name, match_column_name
 from catalog.scans.pii.text import TextEvidence, scan_texts
 from catalog.scans.pii.values import (
+    CONFIRMING_DETECTORS,
     VALUE_DETECTORS,
     ValueEvidence,
     ValueSample,
@@ -163,7 +165,11 @@ class _Context:
         self.sample = sample
         self.ruled_out = kinds_ruled_out_by_name(name)
         self.probe = sample.probe()
-        self.shapes = dominant_shapes(sample)
+
+    @cached_property
+    def shapes(self) -> list[str]:
+        # Only columns that get a suggestion need them: most columns get none.
+        return dominant_shapes(self.sample)
 
     def suggest(self, kind: str, name_match: NameMatch | None) -> PiiSuggestion | None:
         if name_match is None:
@@ -183,9 +189,10 @@ class _Context:
         return self._suggestion(kind, confidence, evidence.evidence, evidence, "values")
 
     def _value_evidence(self, kind: str) -> ValueEvidence | None:
+        """Evidence for a kind the column name suggests: what the values say about it."""
         if not self.sample.total:
             return None
-        detector = VALUE_DETECTORS.get(kind)
+        detector = CONFIRMING_DETECTORS.get(kind) or VALUE_DETECTORS.get(kind)
         return detector(self.sample) if detector else detect_compatible(kind, self.sample)
 
     def _from_name(

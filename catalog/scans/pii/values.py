@@ -54,21 +54,19 @@ class ValueSample:
 
     @classmethod
     def of(cls, values: Sequence[object]) -> ValueSample:
-        counter: Counter[str] = Counter()
-        originals: dict[str, object] = {}
-        nulls = 0
-        for value in values:
-            text = value_text(value)
-            if not text:
-                nulls += 1
-                continue
-            counter[text] += 1
-            originals.setdefault(text, value)
+        counter = Counter(map(value_text, values))
+        nulls = counter.pop("", 0)
+        # Keep the objects behind non-text values: dates must stay dates for age checks.
+        originals = {
+            value_text(value): value
+            for value in values
+            if value is not None and not isinstance(value, str)
+        }
         texts = tuple(counter)
         return cls(
             texts=texts,
-            counts=tuple(counter[text] for text in texts),
-            originals=tuple(originals[text] for text in texts),
+            counts=tuple(counter.values()),
+            originals=tuple(originals.get(text, text) for text in texts),
             total=sum(counter.values()),
             null_count=nulls,
         )
@@ -450,6 +448,21 @@ VALUE_DETECTORS: dict[str, Detector] = {
     "person_name": detect_person_name,
     "date_of_birth": detect_date_of_birth,
     "gender": detect_gender,
+}
+
+
+def lenient_phone_strength(text: str) -> float:
+    """Also bare digit strings of a phone number's length: in a column named for phones they
+    are phone numbers stored without '+' or trunk '0' (often in a numeric column)."""
+    if text.isdigit() and 7 <= len(text) <= 15:
+        return max(WEAK, phone_strength(text))
+    return phone_strength(text)
+
+
+# Detectors that only confirm what a column's name already says: more lenient than the ones that
+# must find a kind on their own.
+CONFIRMING_DETECTORS: dict[str, Detector] = {
+    "phone": per_value_detector("phone", lenient_phone_strength, "look like phone numbers"),
 }
 
 

@@ -331,6 +331,14 @@ def test_name_only_kinds_are_confirmed_by_compatible_values() -> None:
     assert salary.sensitivity == "confidential"
 
 
+def test_phone_numbers_stored_as_bare_digits_need_the_name() -> None:
+    numbers = [4915112345678 + 7919 * i for i in range(30)]
+    assert top_kind("mobile_phone", numbers, "bigint") == "phone"
+    assert top_kind("mobile_phone", [str(n) for n in numbers], "varchar(20)") == "phone"
+    assert top_kind("col1", numbers, "bigint") is None
+    assert top_kind("mobile_phone", [f"SO-{n}" for n in range(30)], "varchar(20)") is None
+
+
 def test_a_sample_too_small_to_contradict_keeps_the_name() -> None:
     [suggestion] = classify_column("email", "varchar(10)", ["n/a"])
     assert suggestion.kind == "email"
