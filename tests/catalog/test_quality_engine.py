@@ -4,6 +4,8 @@ PostgreSQL; bad definitions refused with clear messages; custom SQL that could w
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -280,3 +282,26 @@ def test_postgres_custom_sql_runs_read_only() -> None:
         assert result.status == "error"
         assert "read-only" in result.message
         assert source.run("SELECT last_value, is_called FROM counter") == [(1, False)]
+
+
+def test_validating_a_check_does_not_load_openmetadata() -> None:
+    """Forms validate checks on the request path: that must not pay OpenMetadata's import."""
+    code = (
+        "import sys\n"
+        "from catalog.scans.quality import QualityCheckSpec, check_spec_validate\n"
+        "from catalog.export import openmetadata\n"
+        "from catalog.scans.snapshot import ColumnSnapshot, TableSnapshot\n"
+        "table = TableSnapshot('main', 't', 'table', (ColumnSnapshot('id', 1, 'integer', True),))\n"
+        "check_spec_validate(QualityCheckSpec('custom_sql', table, params={'sql': 'SELECT 1'}))\n"
+        "check_spec_validate(QualityCheckSpec('range', table, 'id', {'min': 1}))\n"
+        "print(sorted(m for m in sys.modules if m == 'metadata' or m.startswith('metadata.')))\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert finished.stdout.strip() == "[]"
