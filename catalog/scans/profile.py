@@ -357,7 +357,8 @@ def _plan(connection: Connection, snapshot: ColumnSnapshot, column: sa.Column) -
         metrics += [("min", Metrics.MIN), ("max", Metrics.MAX), ("mean", Metrics.MEAN)]
         if connection.dialect.name != "sqlite":
             metrics.append(("stddev", Metrics.STDDEV))
-    elif is_date_time(column.type):
+    elif is_date_time(column.type) and kind == "datetime":
+        # Not TIME: OpenMetadata turns MySQL TIME into seconds that SQLAlchemy then misreads.
         metrics += [("min", Metrics.MIN), ("max", Metrics.MAX)]
     elif is_concatenable(column.type):
         metrics += [("min_length", Metrics.MIN_LENGTH), ("max_length", Metrics.MAX_LENGTH)]

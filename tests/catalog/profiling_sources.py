@@ -1,6 +1,6 @@
 """Real sources for the profiling, quality and export tests, opened through the connectors the
-scans use: SQLite files, CSV folders on DuckDB and a throw-away PostgreSQL schema (when the suite
-runs on PostgreSQL, as CI does)."""
+scans use: SQLite files, CSV folders on DuckDB, a throw-away PostgreSQL schema (when the suite runs
+on PostgreSQL, as CI does) and a throw-away MariaDB/MySQL database (when a server answers)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
+import pymysql
 import pytest
 from psycopg import sql
 from sqlalchemy.engine import Engine
@@ -72,3 +73,51 @@ def pg_source() -> Iterator[PgSource]:
         with psycopg.connect(url, autocommit=True) as connection:
             drop = sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema))
             connection.execute(drop)
+
+
+@dataclass(frozen=True)
+class MysqlSource:
+    engine: Engine  # read-only, as scans open it
+    database: str
+    run: RunSql
+
+
+@contextmanager
+def mysql_source() -> Iterator[MysqlSource]:
+    """A fresh MariaDB/MySQL database; skips without a server unless CI requires the services."""
+    host = os.environ.get("WORKBENCH_TEST_MYSQL_HOST", "127.0.0.1")
+    port = int(os.environ.get("WORKBENCH_TEST_MYSQL_PORT", "3306"))
+    user = os.environ.get("WORKBENCH_TEST_MYSQL_USER", "root")
+    password = os.environ.get("WORKBENCH_TEST_MYSQL_PASSWORD", "")
+
+    def connect(database: str | None = None) -> pymysql.connections.Connection:
+        return pymysql.connect(
+            host=host, port=port, user=user, password=password, database=database,
+            connect_timeout=3, autocommit=True, charset="utf8mb4",
+        )  # fmt: skip
+
+    try:
+        admin = connect()
+    except pymysql.err.OperationalError as error:
+        if os.environ.get("WORKBENCH_REQUIRE_SERVICES") == "1":
+            raise
+        pytest.skip(f"No MariaDB/MySQL server at {host}:{port} ({error.args[0]})")
+    database = f"wbprofile_{uuid.uuid4().hex[:10]}"
+    with admin, admin.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4")
+
+    def run(statement: str, params: object = None) -> list[tuple[object, ...]]:
+        with connect(database) as connection, connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return list(cursor.fetchall())
+
+    spec = ConnectionSpec(
+        kind="mysql", host=host, port=port, database=database, username=user, password=password
+    )
+    engine = source_engine(spec)
+    try:
+        yield MysqlSource(engine, database, run)
+    finally:
+        engine.dispose()
+        with connect() as admin, admin.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS `{database}`")

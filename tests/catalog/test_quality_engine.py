@@ -20,7 +20,7 @@ from catalog.scans import quality
 from catalog.scans.connectors import ConnectionSpec, source_engine
 from catalog.scans.quality import InvalidCheckError, QualityCheckSpec, run_check
 from catalog.scans.snapshot import TableSnapshot
-from tests.catalog.profiling_sources import pg_source, sqlite_source, table_of
+from tests.catalog.profiling_sources import mysql_source, pg_source, sqlite_source, table_of
 
 NOW = datetime.now(tz=UTC).replace(microsecond=0, tzinfo=None)
 ROWS = [
@@ -80,11 +80,24 @@ def _postgresql(_tmp: Path) -> Iterator[Source]:
         yield Source(source.engine, table, f'"{source.schema}".shipments')
 
 
-@pytest.fixture(scope="module", params=["sqlite", "duckdb", "postgresql"])
+def _mysql(_tmp: Path) -> Iterator[Source]:
+    with mysql_source() as source:
+        source.run(
+            "CREATE TABLE shipments (id integer PRIMARY KEY, code varchar(4), status varchar(8), "
+            "amount decimal(8,2), email varchar(80), updated_at datetime)"
+        )
+        for row in ROWS:
+            source.run("INSERT INTO shipments VALUES (%s, %s, %s, %s, %s, %s)", row)
+        table = table_of(source.engine, "shipments", schema=source.database)
+        yield Source(source.engine, table, f"`{source.database}`.shipments")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "duckdb", "postgresql", "mariadb"])
 def source(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Source]:
-    maker = {"sqlite": _sqlite, "duckdb": _duckdb, "postgresql": _postgresql}[request.param]
+    makers = {"sqlite": _sqlite, "duckdb": _duckdb, "postgresql": _postgresql, "mariadb": _mysql}
+    maker = makers[request.param]
     yield from maker(tmp_path_factory.mktemp(f"quality-{request.param}"))
 
 

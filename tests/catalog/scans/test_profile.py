@@ -23,7 +23,7 @@ from catalog.scans.profile import (
     TableProfile,
     profile_table,
 )
-from tests.catalog.profiling_sources import pg_source, sqlite_source, table_of
+from tests.catalog.profiling_sources import mysql_source, pg_source, sqlite_source, table_of
 from workbench.demo.warehouse import warehouse_build
 
 
@@ -224,6 +224,29 @@ def test_postgres_figures_match_plain_sql_with_odd_names() -> None:
     assert profile.column("Mixed Case").stddev == pytest.approx(0.5)
     geo = profile.column("geo")  # no equality operator for point: DISTINCT fails at the source
     assert geo.skipped.startswith("The source could not compute its metrics")
+
+
+def test_mariadb_figures_with_odd_names_and_awkward_types() -> None:
+    with mysql_source() as source:
+        source.run(
+            'CREATE TABLE `Order Détails` (`select` int, `quo"te` varchar(10), `naïve col` date, '
+            "amount decimal(8,2), g point, t time)"
+        )
+        source.run(
+            "INSERT INTO `Order Détails` VALUES (1, 'a', '2024-01-01', 1.5, POINT(1, 2), '10:00'),"
+            "(2, NULL, '2024-03-01', 2.5, NULL, NULL), (NULL, 'a', NULL, NULL, NULL, NULL)"
+        )
+        table = table_of(source.engine, "Order Détails", schema=source.database)
+        profile = profile_table(source.engine, table)
+        plain_nulls = source.run('SELECT COUNT(*) - COUNT(`quo"te`) FROM `Order Détails`')
+
+    assert profile.column('quo"te').null_count == plain_nulls[0][0] == 1
+    assert profile.column("select").stddev == pytest.approx(0.5)
+    assert profile.column("amount").max == pytest.approx(2.5)
+    assert profile.column("naïve col").min == "2024-01-01"
+    assert profile.column("t").value_count == 1  # TIME: counts, no min/max
+    assert profile.column("t").min is None
+    assert profile.column("g").null_count == 2
 
 
 # --- Odd names, unusable types and vanishing tables on SQLite ---
