@@ -8,7 +8,7 @@ import json
 import pytest
 
 from catalog.models import Asset, Classification, Column, PiiSuggestion, QualityCheck
-from tests.catalog.catalog_fixtures import CANARY_EMAILS, CANARY_NAMES, world  # noqa: F401
+from tests.catalog.catalog_fixtures import CANARY_EMAILS, CANARY_NAMES
 from tests.catalog.factories import AssetFactory, ColumnFactory, TagFactory
 from workbench.accounts.models import User
 from workbench.audit.models import AuditEvent, AuditOutcome
@@ -20,7 +20,7 @@ SUGGESTIONS = "/api/catalog/pii-suggestions/"
 CHECKS = "/api/catalog/quality-checks/"
 
 
-def test_anonymous_gets_401_everywhere(api_client_for, world) -> None:  # noqa: F811
+def test_anonymous_gets_401_everywhere(api_client_for, world) -> None:
     client = api_client_for(None)
     for url in [ASSETS, f"{ASSETS}{world.customers.pk}/", SEARCH, SUGGESTIONS, CHECKS]:
         response = client.get(url)
@@ -28,7 +28,7 @@ def test_anonymous_gets_401_everywhere(api_client_for, world) -> None:  # noqa: 
         assert response.json()["error"]["code"] == "not_authenticated"
 
 
-def test_outsider_gets_403_and_nothing(api_client_for, outsider: User, world) -> None:  # noqa: F811
+def test_outsider_gets_403_and_nothing(api_client_for, outsider: User, world) -> None:
     client = api_client_for(outsider)
     for url in [ASSETS, SEARCH, SUGGESTIONS, CHECKS]:
         response = client.get(url)
@@ -36,7 +36,7 @@ def test_outsider_gets_403_and_nothing(api_client_for, outsider: User, world) ->
         assert "customers" not in response.content.decode()
 
 
-def test_analyst_lists_only_what_they_may_discover(api_client_for, analyst: User, world) -> None:  # noqa: F811
+def test_analyst_lists_only_what_they_may_discover(api_client_for, analyst: User, world) -> None:
     body = api_client_for(analyst).get(ASSETS).json()
     assert [row["name"] for row in body["results"]] == ["customers"]
     assert body["results"][0]["domain"] == "sales"
@@ -45,7 +45,7 @@ def test_analyst_lists_only_what_they_may_discover(api_client_for, analyst: User
 def test_asset_list_query_count_is_pinned(
     api_client_for,
     analyst: User,
-    world,  # noqa: F811
+    world,
     django_assert_max_num_queries,
 ) -> None:
     for n in range(15):
@@ -57,7 +57,7 @@ def test_asset_list_query_count_is_pinned(
     assert body["count"] == 16
 
 
-def test_asset_detail_shows_columns_without_values(api_client_for, analyst: User, world) -> None:  # noqa: F811
+def test_asset_detail_shows_columns_without_values(api_client_for, analyst: User, world) -> None:
     response = api_client_for(analyst).get(f"{ASSETS}{world.customers.pk}/")
     body = response.json()
     assert response.status_code == 200
@@ -72,7 +72,7 @@ def test_asset_detail_shows_columns_without_values(api_client_for, analyst: User
 def test_api_idor_on_an_undiscoverable_asset_is_404(
     request: pytest.FixtureRequest,
     api_client_for,
-    world,  # noqa: F811
+    world,
     persona: str,
 ) -> None:
     client = api_client_for(request.getfixturevalue(persona))
@@ -90,7 +90,7 @@ def test_api_idor_on_an_undiscoverable_asset_is_404(
     assert not QualityCheck.objects.exists()
 
 
-def test_steward_curates_through_the_api(api_client_for, steward: User, world) -> None:  # noqa: F811
+def test_steward_curates_through_the_api(api_client_for, steward: User, world) -> None:
     url = f"{ASSETS}{world.customers.pk}/"
     payload = {"description": "CRM *customers*", "tags": ["crm"], "owner": "steward"}
     response = api_client_for(steward).patch(url, payload, format="json")
@@ -114,7 +114,7 @@ def test_steward_curates_through_the_api(api_client_for, steward: User, world) -
 def test_bad_curation_payload_is_400_with_fields(
     api_client_for,
     steward: User,
-    world,  # noqa: F811
+    world,
     payload: dict[str, object],
     field: str,
 ) -> None:
@@ -127,7 +127,7 @@ def test_bad_curation_payload_is_400_with_fields(
     assert Asset.objects.filter(pk=world.customers.pk).values().get() == before
 
 
-def test_analyst_may_not_curate_or_certify_via_api(api_client_for, analyst: User, world) -> None:  # noqa: F811
+def test_analyst_may_not_curate_or_certify_via_api(api_client_for, analyst: User, world) -> None:
     client = api_client_for(analyst)
     url = f"{ASSETS}{world.customers.pk}/"
     assert client.patch(url, {"description": "x"}, format="json").status_code == 403
@@ -138,7 +138,7 @@ def test_analyst_may_not_curate_or_certify_via_api(api_client_for, analyst: User
     assert AuditEvent.objects.filter(outcome=AuditOutcome.DENIED).count() == 2
 
 
-def test_certify_via_api_with_bad_and_good_expiry(api_client_for, steward: User, world) -> None:  # noqa: F811
+def test_certify_via_api_with_bad_and_good_expiry(api_client_for, steward: User, world) -> None:
     client = api_client_for(steward)
     url = f"{ASSETS}{world.customers.pk}/certify/"
     past = client.post(url, {"expires_at": "2000-01-01T00:00:00Z"}, format="json")
@@ -148,7 +148,7 @@ def test_certify_via_api_with_bad_and_good_expiry(api_client_for, steward: User,
     assert client.post(url, {}, format="json").json()["is_certified"] is True
 
 
-def test_preview_via_api_masks_and_validates(api_client_for, analyst: User, world) -> None:  # noqa: F811
+def test_preview_via_api_masks_and_validates(api_client_for, analyst: User, world) -> None:
     client = api_client_for(analyst)
     url = f"{ASSETS}{world.customers.pk}/preview/"
     body = client.get(url, {"purpose": "test", "limit": 2}).json()
@@ -159,7 +159,7 @@ def test_preview_via_api_masks_and_validates(api_client_for, analyst: User, worl
     assert client.get(url, {"limit": 1000}).status_code == 400
 
 
-def test_pii_decisions_via_api(api_client_for, steward: User, analyst: User, world) -> None:  # noqa: F811
+def test_pii_decisions_via_api(api_client_for, steward: User, analyst: User, world) -> None:
     url = f"{SUGGESTIONS}{world.name_suggestion.pk}/"
     listed = api_client_for(analyst).get(SUGGESTIONS).json()
     assert [row["kind"] for row in listed["results"]] == ["person_name"]
@@ -177,7 +177,7 @@ def test_pii_decisions_via_api(api_client_for, steward: User, analyst: User, wor
     assert client.get(SUGGESTIONS, {"status": "bogus"}).status_code == 400
 
 
-def test_suggestion_on_an_undiscoverable_asset_is_404(api_client_for, analyst: User, world) -> None:  # noqa: F811
+def test_suggestion_on_an_undiscoverable_asset_is_404(api_client_for, analyst: User, world) -> None:
     hidden = ColumnFactory(asset=world.payroll, name="iban", ordinal=2)
     suggestion = PiiSuggestion.objects.create(column=hidden, kind="iban", confidence="0.9")
     response = api_client_for(analyst).post(f"{SUGGESTIONS}{suggestion.pk}/accept/")
@@ -185,7 +185,7 @@ def test_suggestion_on_an_undiscoverable_asset_is_404(api_client_for, analyst: U
     assert PiiSuggestion.objects.get(pk=suggestion.pk).status == "pending"
 
 
-def test_quality_check_crud_via_api(api_client_for, steward: User, analyst: User, world) -> None:  # noqa: F811
+def test_quality_check_crud_via_api(api_client_for, steward: User, analyst: User, world) -> None:
     client = api_client_for(steward)
     payload = {
         "asset": world.customers.pk,
@@ -212,7 +212,7 @@ def test_quality_check_crud_via_api(api_client_for, steward: User, analyst: User
 # --- search ------------------------------------------------------------------------------------
 
 
-def test_search_api_filters_and_facets(api_client_for, analyst: User, admin: User, world) -> None:  # noqa: F811
+def test_search_api_filters_and_facets(api_client_for, analyst: User, admin: User, world) -> None:
     body = api_client_for(analyst).get(SEARCH, {"q": "email"}).json()
     assert [row["name"] for row in body["results"]] == ["customers"]
     assert body["facets"]["domain"][0] == {"value": "sales", "label": "Sales", "count": 1}
@@ -230,7 +230,7 @@ def test_search_api_filters_and_facets(api_client_for, analyst: User, admin: Use
 def test_search_api_bad_input_is_400(
     api_client_for,
     analyst: User,
-    world,  # noqa: F811
+    world,
     params: dict[str, str],
 ) -> None:
     response = api_client_for(analyst).get(SEARCH, params)
@@ -241,7 +241,7 @@ def test_search_api_bad_input_is_400(
 def test_search_api_query_count_is_pinned(
     api_client_for,
     analyst: User,
-    world,  # noqa: F811
+    world,
     django_assert_max_num_queries,
 ) -> None:
     for n in range(15):

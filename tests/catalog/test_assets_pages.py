@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Asset, Classification, Column, PiiSuggestion, QualityCheck
-from tests.catalog.catalog_fixtures import CANARY_EMAILS, CANARY_NAMES, world  # noqa: F401
+from tests.catalog.catalog_fixtures import CANARY_EMAILS, CANARY_NAMES
 from tests.catalog.factories import QualityCheckFactory, QualityResultFactory
 from workbench.accounts.models import User
 from workbench.audit.models import AuditEvent, AuditOutcome
@@ -38,13 +38,13 @@ def snapshot(asset: Asset) -> tuple[object, ...]:
 # --- the asset page -------------------------------------------------------------------------
 
 
-def test_asset_page_anonymous_goes_to_login(client_for, world) -> None:  # noqa: F811
+def test_asset_page_anonymous_goes_to_login(client_for, world) -> None:
     response = client_for(None).get(detail_url(world.customers))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_asset_page_refuses_outsider(client_for, outsider: User, world) -> None:  # noqa: F811
+def test_asset_page_refuses_outsider(client_for, outsider: User, world) -> None:
     response = client_for(outsider).get(detail_url(world.customers))
     assert response.status_code == 403
     assert "customers" not in response.content.decode()
@@ -53,7 +53,7 @@ def test_asset_page_refuses_outsider(client_for, outsider: User, world) -> None:
 def test_asset_page_for_analyst_shows_metadata_without_curation(
     client_for,
     analyst: User,
-    world,  # noqa: F811
+    world,
 ) -> None:
     world.customers.description = "Our **customers**. <script>alert(1)</script>"
     world.customers.save(update_fields=["description"])
@@ -70,7 +70,7 @@ def test_asset_page_for_analyst_shows_metadata_without_curation(
         assert value not in html
 
 
-def test_asset_page_for_steward_offers_curation(client_for, steward: User, world) -> None:  # noqa: F811
+def test_asset_page_for_steward_offers_curation(client_for, steward: User, world) -> None:
     html = client_for(steward).get(detail_url(world.customers)).content.decode()
     assert 'data-testid="curation-form"' in html
     assert 'data-action="accept-pii"' in html
@@ -78,7 +78,7 @@ def test_asset_page_for_steward_offers_curation(client_for, steward: User, world
     assert 'data-testid="check-form"' in html
 
 
-def test_asset_page_shows_quality_history(client_for, analyst: User, world) -> None:  # noqa: F811
+def test_asset_page_shows_quality_history(client_for, analyst: User, world) -> None:
     check = QualityCheckFactory(asset=world.customers, name="has rows", last_status="failed")
     QualityResultFactory(quality_check=check, status="passed")
     QualityResultFactory(quality_check=check, status="failed")
@@ -91,7 +91,7 @@ def test_asset_page_shows_quality_history(client_for, analyst: User, world) -> N
 def test_asset_page_query_count_is_bounded(
     client_for,
     steward: User,
-    world,  # noqa: F811
+    world,
     django_assert_max_num_queries,
 ) -> None:
     client = client_for(steward)
@@ -104,7 +104,7 @@ def test_asset_page_query_count_is_bounded(
 def test_guessing_an_asset_id_beyond_clearance_is_404(
     request: pytest.FixtureRequest,
     client_for,
-    world,  # noqa: F811
+    world,
     persona: str,
 ) -> None:
     client = client_for(request.getfixturevalue(persona))
@@ -127,7 +127,7 @@ def test_guessing_an_asset_id_beyond_clearance_is_404(
 # --- preview through the page ----------------------------------------------------------------
 
 
-def test_preview_partial_masks_values(client_for, analyst: User, world) -> None:  # noqa: F811
+def test_preview_partial_masks_values(client_for, analyst: User, world) -> None:
     url = reverse("catalog:asset_preview", args=[world.customers.pk])
     response = client_for(analyst).get(url, headers={"HX-Request": "true"})
     html = response.content.decode()
@@ -154,7 +154,7 @@ def curation_data(**overrides: object) -> dict[str, object]:
     return data
 
 
-def test_steward_curates_an_asset_of_their_domain(client_for, steward: User, world) -> None:  # noqa: F811
+def test_steward_curates_an_asset_of_their_domain(client_for, steward: User, world) -> None:
     url = reverse("catalog:asset_curate", args=[world.customers.pk])
     response = client_for(steward).post(url, curation_data())
     assert response.status_code == 302
@@ -183,7 +183,7 @@ def test_steward_curates_an_asset_of_their_domain(client_for, steward: User, wor
 def test_bad_curation_is_refused_and_changes_nothing(
     client_for,
     steward: User,
-    world,  # noqa: F811
+    world,
     overrides: dict[str, object],
     field: str,
 ) -> None:
@@ -195,7 +195,7 @@ def test_bad_curation_is_refused_and_changes_nothing(
     assert snapshot(world.customers) == before
 
 
-def test_analyst_may_not_curate(client_for, analyst: User, world) -> None:  # noqa: F811
+def test_analyst_may_not_curate(client_for, analyst: User, world) -> None:
     before = snapshot(world.customers)
     url = reverse("catalog:asset_curate", args=[world.customers.pk])
     response = client_for(analyst).post(url, curation_data())
@@ -205,7 +205,7 @@ def test_analyst_may_not_curate(client_for, analyst: User, world) -> None:  # no
     assert denial.outcome == AuditOutcome.DENIED
 
 
-def test_steward_of_another_domain_may_not_curate(client_for, steward: User, world) -> None:  # noqa: F811
+def test_steward_of_another_domain_may_not_curate(client_for, steward: User, world) -> None:
     world.domain.stewards.remove(steward)
     before = snapshot(world.customers)
     url = reverse("catalog:asset_curate", args=[world.customers.pk])
@@ -216,7 +216,7 @@ def test_steward_of_another_domain_may_not_curate(client_for, steward: User, wor
 # --- certification ---------------------------------------------------------------------------
 
 
-def test_steward_certifies_with_expiry_and_badge_shows(client_for, steward: User, world) -> None:  # noqa: F811
+def test_steward_certifies_with_expiry_and_badge_shows(client_for, steward: User, world) -> None:
     client = client_for(steward)
     day = (timezone.now() + timedelta(days=90)).date()
     url = reverse("catalog:asset_certify", args=[world.customers.pk])
@@ -235,13 +235,13 @@ def test_steward_certifies_with_expiry_and_badge_shows(client_for, steward: User
 
 
 @pytest.mark.parametrize("day", ["2001-01-01", "2999-01-01", "not-a-date"])
-def test_bad_certification_expiry_is_refused(client_for, steward: User, world, day: str) -> None:  # noqa: F811
+def test_bad_certification_expiry_is_refused(client_for, steward: User, world, day: str) -> None:
     url = reverse("catalog:asset_certify", args=[world.customers.pk])
     assert client_for(steward).post(url, {"expires_on": day}).status_code == 400
     assert not Asset.objects.get(pk=world.customers.pk).is_certified
 
 
-def test_analyst_may_not_certify(client_for, analyst: User, world) -> None:  # noqa: F811
+def test_analyst_may_not_certify(client_for, analyst: User, world) -> None:
     url = reverse("catalog:asset_certify", args=[world.customers.pk])
     assert client_for(analyst).post(url, {"expires_on": ""}).status_code == 403
     assert not Asset.objects.get(pk=world.customers.pk).is_certified
@@ -254,7 +254,7 @@ def decide_url(suggestion: PiiSuggestion, decision: str) -> str:
     return reverse("catalog:pii_decide", args=[suggestion.pk, decision])
 
 
-def test_steward_accepts_a_pii_suggestion(client_for, steward: User, world) -> None:  # noqa: F811
+def test_steward_accepts_a_pii_suggestion(client_for, steward: User, world) -> None:
     client = client_for(steward)
     assert client.post(decide_url(world.name_suggestion, "accept")).status_code == 302
     column = Column.objects.get(pk=world.name.pk)
@@ -273,7 +273,7 @@ def test_steward_accepts_a_pii_suggestion(client_for, steward: User, world) -> N
     assert PiiSuggestion.objects.get(pk=world.name_suggestion.pk).status == "accepted"
 
 
-def test_steward_rejects_a_pii_suggestion(client_for, steward: User, world) -> None:  # noqa: F811
+def test_steward_rejects_a_pii_suggestion(client_for, steward: User, world) -> None:
     assert client_for(steward).post(decide_url(world.name_suggestion, "reject")).status_code == 302
     suggestion = PiiSuggestion.objects.get(pk=world.name_suggestion.pk)
     assert suggestion.status == "rejected"
@@ -285,7 +285,7 @@ def test_steward_rejects_a_pii_suggestion(client_for, steward: User, world) -> N
 def test_stale_accept_after_another_steward_decided_applies_once(
     steward: User,
     admin: User,
-    world,  # noqa: F811
+    world,
 ) -> None:
     from catalog.services.pii_review import pii_suggestion_accept
 
@@ -302,7 +302,7 @@ def test_stale_accept_after_another_steward_decided_applies_once(
 def test_pii_review_refused_without_rights(
     request: pytest.FixtureRequest,
     client_for,
-    world,  # noqa: F811
+    world,
     persona: str | None,
     status: int,
 ) -> None:
@@ -313,14 +313,14 @@ def test_pii_review_refused_without_rights(
     assert Column.objects.get(pk=world.name.pk).pii_kinds == []
 
 
-def test_unknown_decision_is_404(client_for, steward: User, world) -> None:  # noqa: F811
+def test_unknown_decision_is_404(client_for, steward: User, world) -> None:
     assert client_for(steward).post(decide_url(world.name_suggestion, "maybe")).status_code == 404
 
 
 # --- quality checks --------------------------------------------------------------------------
 
 
-def test_steward_defines_and_deletes_a_check(client_for, steward: User, world) -> None:  # noqa: F811
+def test_steward_defines_and_deletes_a_check(client_for, steward: User, world) -> None:
     client = client_for(steward)
     url = reverse("catalog:quality_check_create", args=[world.customers.pk])
     data = {"name": "known countries", "kind": "accepted_values", "column": world.country.pk}
@@ -350,7 +350,7 @@ def test_steward_defines_and_deletes_a_check(client_for, steward: User, world) -
 def test_bad_check_is_refused_and_nothing_saved(
     client_for,
     steward: User,
-    world,  # noqa: F811
+    world,
     data: dict[str, object],
     field: str,
 ) -> None:
@@ -362,7 +362,7 @@ def test_bad_check_is_refused_and_nothing_saved(
     assert not QualityCheck.objects.exists()
 
 
-def test_analyst_may_not_define_checks(client_for, analyst: User, world) -> None:  # noqa: F811
+def test_analyst_may_not_define_checks(client_for, analyst: User, world) -> None:
     url = reverse("catalog:quality_check_create", args=[world.customers.pk])
     response = client_for(analyst).post(url, {"name": "x", "kind": "row_count", "params": "{}"})
     assert response.status_code == 403

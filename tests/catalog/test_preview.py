@@ -7,7 +7,7 @@ import json
 import pytest
 
 from catalog.models import AssetStatus, Classification, PiiSuggestion
-from tests.catalog.catalog_fixtures import CANARY_EMAILS, CANARY_NAMES, world  # noqa: F401
+from tests.catalog.catalog_fixtures import CANARY_EMAILS, CANARY_NAMES
 from workbench.accounts.models import User
 from workbench.audit.models import AuditEvent, AuditOutcome
 from workbench.governance.services import REDACTED, data_preview
@@ -21,7 +21,7 @@ def assert_no_canary(text: str) -> None:
     assert not leaked, f"personal data leaked: {leaked}"
 
 
-def test_preview_masks_accepted_and_suspected_pii(analyst: User, world) -> None:  # noqa: F811
+def test_preview_masks_accepted_and_suspected_pii(analyst: User, world) -> None:
     preview = data_preview(user=analyst, asset=world.customers, purpose="churn study")
     assert preview.is_allowed
     assert preview.columns == ["id", "full_name", "email", "country"]
@@ -37,7 +37,7 @@ def test_preview_masks_accepted_and_suspected_pii(analyst: User, world) -> None:
     assert_no_canary(json.dumps(event.detail) + event.reason)
 
 
-def test_rejected_suggestion_unmasks_but_high_classification_masks(analyst: User, world) -> None:  # noqa: F811
+def test_rejected_suggestion_unmasks_but_high_classification_masks(analyst: User, world) -> None:
     PiiSuggestion.objects.filter(pk=world.name_suggestion.pk).update(status="rejected")
     world.country.classification = Classification.RESTRICTED
     world.country.save()
@@ -49,7 +49,7 @@ def test_rejected_suggestion_unmasks_but_high_classification_masks(analyst: User
 @pytest.mark.parametrize("persona", ["analyst", "steward", "outsider"])
 def test_preview_of_an_asset_above_clearance_is_refused(
     request: pytest.FixtureRequest,
-    world,  # noqa: F811
+    world,
     persona: str,
 ) -> None:
     user: User = request.getfixturevalue(persona)
@@ -63,14 +63,14 @@ def test_preview_of_an_asset_above_clearance_is_refused(
     assert event.target_id == str(world.payroll.pk)
 
 
-def test_admin_previews_everything_still_masked(admin: User, world) -> None:  # noqa: F811
+def test_admin_previews_everything_still_masked(admin: User, world) -> None:
     preview = data_preview(user=admin, asset=world.customers)
     assert preview.masked_columns == ["full_name", "email"]
     assert_no_canary(json.dumps(preview.rows))
     assert data_preview(user=admin, asset=world.payroll).rows == [[98765]]
 
 
-def test_removed_asset_and_unreachable_source_give_a_reason(analyst: User, world) -> None:  # noqa: F811
+def test_removed_asset_and_unreachable_source_give_a_reason(analyst: User, world) -> None:
     world.customers.source.path = "/nonexistent/crm.sqlite3"
     world.customers.source.save()
     failed = data_preview(user=analyst, asset=world.customers)
@@ -84,10 +84,10 @@ def test_removed_asset_and_unreachable_source_give_a_reason(analyst: User, world
 
 
 @pytest.mark.parametrize("limit", [0, 101, -5])
-def test_preview_limit_is_bounded(analyst: User, world, limit: int) -> None:  # noqa: F811
+def test_preview_limit_is_bounded(analyst: User, world, limit: int) -> None:
     with pytest.raises(ValueError, match="between 1 and 100"):
         data_preview(user=analyst, asset=world.customers, limit=limit)
 
 
-def test_preview_limit_caps_rows(analyst: User, world) -> None:  # noqa: F811
+def test_preview_limit_caps_rows(analyst: User, world) -> None:
     assert len(data_preview(user=analyst, asset=world.customers, limit=2).rows) == 2
