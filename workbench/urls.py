@@ -24,7 +24,9 @@ api_patterns: list[URLPattern | URLResolver] = [
     path(
         "docs/",
         csp_update({"style-src": [UNSAFE_INLINE]})(
-            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", template_name="core/api_docs.html"
+            )
         ),
         name="api-docs",
     ),

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from workbench.accounts.models import User
+from workbench.accounts.roles import ROLE_SPECS
+from workbench.accounts.selectors import user_roles
 from workbench.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +65,7 @@ def test_navigation_shows_only_what_the_user_may_open(
         ("reviewer", "Review citizen models"),
         ("hr", "Follow literacy progress"),
         ("owner", "accountable"),
-        ("admin", "Connect sources"),
+        ("admin", "Connect data sources"),
     ],
 )
 def test_home_tells_each_persona_what_they_can_do(
@@ -164,3 +170,72 @@ def test_stale_form_gets_a_styled_explanation(analyst: User) -> None:
     response = client.post(reverse("accounts:api_token_issue"))
     assert response.status_code == 403
     assert "Reload the page and try again" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "persona", ["analyst", "steward", "owner", "reviewer", "hr", "auditor", "admin"]
+)
+def test_home_and_profile_describe_each_role_in_the_same_words(
+    request: pytest.FixtureRequest, client_for, persona: str
+) -> None:
+    user: User = request.getfixturevalue(persona)
+    client = client_for(user)
+    home = client.get("/").content.decode()
+    profile = client.get(reverse("accounts:profile")).content.decode()
+    specs = user_roles(user)
+    assert specs
+    for spec in specs:
+        summary = escape(spec.summary)
+        assert summary in home
+        assert summary in profile
+    others = [s for role, s in ROLE_SPECS.items() if s not in specs]
+    for spec in others:
+        assert escape(spec.summary) not in home
+
+
+@pytest.mark.parametrize(
+    ("persona", "offered"),
+    [
+        ("outsider", ["profile"]),
+        ("hr", ["api", "profile"]),
+        ("analyst", ["catalog", "api", "profile"]),
+    ],
+)
+def test_home_offers_only_what_the_user_can_use(
+    request: pytest.FixtureRequest, client_for, persona: str, offered: list[str]
+) -> None:
+    html = client_for(request.getfixturevalue(persona)).get("/").content.decode()
+    assert re.findall(r'data-destination="([a-z]+)"', html) == offered
+    nav = _nav(html)
+    assert (">API</a>" in nav) is ("api" in offered)
+
+
+def test_home_for_a_user_without_role_costs_one_query_more_for_the_role_check(
+    client_for, outsider: User, django_assert_max_num_queries
+) -> None:
+    client = client_for(outsider)
+    with django_assert_max_num_queries(7):
+        assert client.get("/").status_code == 200
+
+
+def test_favicon_ico_answers_with_the_icon(client: Client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    body = b"".join(response.streaming_content)
+    icon = settings.BASE_DIR / "workbench" / "static" / "workbench" / "favicon.ico"
+    assert body == icon.read_bytes()
+    assert body[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    assert "max-age" in response["Cache-Control"]
+
+
+def test_pages_link_the_favicon(client: Client) -> None:
+    html = client.get(reverse("accounts:login")).content.decode()
+    assert 'rel="icon" href="/static/workbench/favicon.ico"' in html
+
+
+def test_api_docs_lead_back_to_the_app(client_for, analyst: User) -> None:
+    html = client_for(analyst).get("/api/docs/").content.decode()
+    assert re.search(r'<a class="wb-docs-back" href="/"[^>]*>', html)
+    assert "/static/workbench/api_docs.css" in html
+    assert "<script>" not in html

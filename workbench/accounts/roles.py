@@ -19,6 +19,8 @@ class Role(StrEnum):
 @dataclass(frozen=True)
 class RoleSpec:
     role: Role
+    # What the role does here, addressed to its holder: the one description that the home page,
+    # the profile and the admin all show.
     summary: str
     permissions: frozenset[str]
     is_staff: bool = False
@@ -51,38 +53,38 @@ ROLE_SPECS: dict[Role, RoleSpec] = {
     for spec in (
         RoleSpec(
             Role.BUSINESS_USER,
-            "Finds trusted data, requests access, tries prompts and builds small models.",
+            "Find trusted data, preview it masked, request access and try AI on it.",
             CATALOG_DISCOVER,
         ),
         RoleSpec(
             Role.DATA_STEWARD,
-            "Curates assets in a domain and approves or denies access to them.",
+            "Curate your domain's assets and decide who may use them.",
             CATALOG_STEWARDSHIP,
         ),
         RoleSpec(
             Role.DATA_OWNER,
-            "Is accountable for a domain's data and its access decisions.",
+            "Stay accountable for your domain's data and its access decisions.",
             CATALOG_STEWARDSHIP,
         ),
         RoleSpec(
             Role.AI_REVIEWER,
-            "Reviews citizen models and decides what is promoted to production.",
+            "Review citizen models and decide what goes live.",
             CATALOG_DISCOVER,
         ),
         RoleSpec(
             Role.HR,
-            "Follows literacy progress by department and awards badges.",
+            "Follow literacy progress across departments and award badges.",
             frozenset(),
         ),
         RoleSpec(
             Role.PLATFORM_ADMIN,
-            "Connects data sources and manages users, policies, providers and schedules.",
+            "Connect data sources and manage users, policies, providers and schedules.",
             ALL_PERMISSIONS,
             is_staff=True,
         ),
         RoleSpec(
             Role.AUDITOR,
-            "Reads and exports the tamper-evident audit trail.",
+            "Read and export the audit trail and check that nobody has tampered with it.",
             frozenset({"audit.view_audit_trail", "audit.view_auditevent"}),
         ),
     )

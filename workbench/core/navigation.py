@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from workbench.accounts.models import User
-from workbench.accounts.roles import Role
 
 
 @dataclass(frozen=True)
@@ -22,6 +21,9 @@ class Destination:
     permission: str = ""
     staff_only: bool = False
     in_navbar: bool = True
+    # Offered only to people holding at least one role (a page open to all with nothing in it
+    # for someone who has no role yet).
+    needs_role: bool = False
 
     def is_open_to(self, user: User) -> bool:
         if not (user.is_authenticated and user.is_active):
@@ -72,6 +74,7 @@ DESTINATIONS: tuple[Destination, ...] = (
         "API",
         "Every page's action is in the REST API, with interactive documentation.",
         "api-docs",
+        needs_role=True,
     ),
     Destination(
         "profile",
@@ -82,17 +85,21 @@ DESTINATIONS: tuple[Destination, ...] = (
     ),
 )
 
-# What each role will do here, in its own words; shown on the home page beside what exists today.
-ROLE_PURPOSE: dict[Role, str] = {
-    Role.BUSINESS_USER: "Find trusted data, preview it masked, request access and try AI on it.",
-    Role.DATA_STEWARD: "Curate your domain's assets and decide who may use them.",
-    Role.DATA_OWNER: "Stay accountable for your domain's data and its access decisions.",
-    Role.AI_REVIEWER: "Review citizen models and decide what goes live.",
-    Role.HR: "Follow literacy progress across departments.",
-    Role.PLATFORM_ADMIN: "Connect sources and manage users, policies and schedules.",
-    Role.AUDITOR: "Read and export the audit trail and check that it is intact.",
-}
-
 
 def destinations_for(user: User) -> list[Destination]:
-    return [destination for destination in DESTINATIONS if destination.is_open_to(user)]
+    """What the user may open; someone with no role yet is offered only their profile."""
+    open_to_user = [destination for destination in DESTINATIONS if destination.is_open_to(user)]
+    if any(d.needs_role for d in open_to_user) and not _has_role(user, open_to_user):
+        return [destination for destination in open_to_user if not destination.needs_role]
+    return open_to_user
+
+
+def _has_role(user: User, open_to_user: list[Destination]) -> bool:
+    # A permission-guarded page already open means a role; only role-less users cost a query.
+    if user.is_staff or any(d.permission for d in open_to_user):
+        return True
+    cached: bool | None = getattr(user, "_workbench_has_role", None)
+    if cached is None:
+        cached = user.groups.exists()
+        user._workbench_has_role = cached  # type: ignore[attr-defined]
+    return cached

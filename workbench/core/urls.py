@@ -6,4 +6,5 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home_view, name="home"),
+    path("favicon.ico", views.favicon_view, name="favicon"),
 ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from workbench.accounts.roles import Role, access_hint
@@ -16,7 +17,7 @@ from workbench.audit.models import AuditOutcome
 from workbench.audit.services import audit_record
 from workbench.core.api.errors import json_error_response
 from workbench.core.health import health_check
-from workbench.core.navigation import ROLE_PURPOSE, destinations_for
+from workbench.core.navigation import destinations_for
 
 
 @require_GET
@@ -26,7 +27,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     profile = user_get_profile(user_id=request.user.pk)
     context = {
         "profile": profile,
-        "roles": [(spec, ROLE_PURPOSE[spec.role]) for spec in user_roles(profile)],
+        "roles": user_roles(profile),
         # request.user, not profile: it shares the permission cache the navigation already filled.
         "destinations": [d for d in destinations_for(request.user) if d.key != "home"],
     }
@@ -57,6 +58,14 @@ def admin_login_view(request: HttpRequest) -> HttpResponse:
         detail={"path": target},
     )
     raise PermissionDenied(access_hint(page="Administration", roles=[Role.PLATFORM_ADMIN]))
+
+
+@cache_control(public=True, max_age=7 * 24 * 3600)
+@require_GET
+def favicon_view(request: HttpRequest) -> FileResponse:
+    """Browsers and bookmarks ask for /favicon.ico whatever the page links to."""
+    icon = settings.BASE_DIR / "workbench" / "static" / "workbench" / "favicon.ico"
+    return FileResponse(icon.open("rb"), content_type="image/x-icon")
 
 
 @never_cache
