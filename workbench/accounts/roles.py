@@ -19,8 +19,8 @@ class Role(StrEnum):
 @dataclass(frozen=True)
 class RoleSpec:
     role: Role
-    # What the role does here, addressed to its holder: the one description that the home page,
-    # the profile and the admin all show.
+    # What the role does here, addressed to its holder: the one description of the role, shown
+    # on the home page and the profile (anything else describing a role should show this too).
     summary: str
     permissions: frozenset[str]
     is_staff: bool = False
