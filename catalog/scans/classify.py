@@ -29,6 +29,7 @@ from catalog.scans.pii.values import (
     ValueSample,
     detect_compatible,
 )
+from catalog.scans.snapshot import TableSnapshot
 
 __all__ = [
     "MIN_CONFIDENCE",
@@ -39,6 +40,7 @@ __all__ = [
     "Sensitivity",
     "classify_column",
     "classify_sample",
+    "classify_table",
 ]
 
 Method = Literal["name", "values", "name+values"]
@@ -142,6 +144,18 @@ def classify_sample(
             name, data_type, values, table=table, min_confidence=min_confidence
         )
     return result
+
+
+def classify_table(
+    table: TableSnapshot,
+    rows: Sequence[Sequence[object]],
+    *,
+    min_confidence: float = MIN_CONFIDENCE,
+) -> dict[str, list[PiiSuggestion]]:
+    """Classify a scanned table from sampled rows holding all its columns in table order, as
+    `catalog.scans.introspect.sample_rows(engine, table, limit=...)` returns them."""
+    columns = [(column.name, column.data_type) for column in table.columns]
+    return classify_sample(columns, rows, table=table.name, min_confidence=min_confidence)
 
 
 def _is_binary(type_name: str) -> bool:

@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from catalog.scans.classify import (
     MIN_CONFIDENCE,
@@ -21,6 +23,7 @@ from catalog.scans.classify import (
     PiiSuggestion,
     classify_column,
     classify_sample,
+    classify_table,
 )
 from catalog.scans.pii.validators import (
     be_national_number_is_valid,
@@ -34,6 +37,7 @@ from catalog.scans.pii.validators import (
     nl_bsn_is_valid,
     us_ssn_is_valid,
 )
+from catalog.scans.snapshot import ColumnSnapshot, TableSnapshot
 from workbench.demo.warehouse import WAREHOUSE_TABLES, warehouse_build
 
 TODAY = datetime.now(UTC).date()
@@ -170,6 +174,25 @@ def test_national_id_checksums(validator: object, valid: str, invalid: str) -> N
     assert callable(validator)
     assert validator(valid) is True
     assert validator(invalid) is False
+
+
+@settings(max_examples=60, deadline=None)
+@given(digits=st.text("0123456789", min_size=12, max_size=18), data=st.data())
+def test_luhn_catches_every_single_digit_error(digits: str, data: st.DataObject) -> None:
+    number = next(digits + d for d in "0123456789" if luhn_is_valid(digits + d))
+    position = data.draw(st.integers(0, len(number) - 1))
+    wrong = data.draw(st.sampled_from([d for d in "0123456789" if d != number[position]]))
+    assert not luhn_is_valid(number[:position] + wrong + number[position + 1 :])
+
+
+@settings(max_examples=60, deadline=None)
+@given(bban=st.text("0123456789", min_size=18, max_size=18), data=st.data())
+def test_iban_catches_every_single_digit_error(bban: str, data: st.DataObject) -> None:
+    iban = iban_complete("DE", bban)
+    assert iban_is_valid(iban)
+    position = data.draw(st.integers(2, len(iban) - 1))
+    wrong = data.draw(st.sampled_from([d for d in "0123456789" if d != iban[position]]))
+    assert not iban_is_valid(iban[:position] + wrong + iban[position + 1 :])
 
 
 # --- Each kind from values alone, under a meaningless name ---
@@ -493,6 +516,64 @@ def test_vocabulary_covers_the_warehouse_and_common_kinds() -> None:
     assert PII_KINDS["iban"].sensitivity == "restricted"
     assert PII_KINDS["email"].sensitivity == "confidential"
     assert PII_KINDS["ip_address"].sensitivity == "internal"
+
+
+ANY_VALUE = st.one_of(
+    st.none(),
+    st.text(max_size=300),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.binary(max_size=50),
+    st.dates(),
+    st.datetimes(),
+    st.booleans(),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    name=st.text(max_size=40),
+    data_type=st.sampled_from(["text", "varchar(40)", "integer", "date", "bytea", "", "JSON"]),
+    values=st.lists(ANY_VALUE, max_size=40),
+)
+def test_any_input_gives_well_formed_suggestions(
+    name: str, data_type: str, values: list[object]
+) -> None:
+    suggestions = classify_column(name, data_type, values)
+    confidences = [s.confidence for s in suggestions]
+    assert confidences == sorted(confidences, reverse=True)
+    for suggestion in suggestions:
+        assert suggestion.kind in PII_KINDS
+        assert MIN_CONFIDENCE <= suggestion.confidence <= 1
+        assert 0 <= suggestion.matched_share <= 1
+        assert suggestion.method in ("name", "values", "name+values")
+        assert len(suggestion.fingerprint) == 32
+
+
+def test_classify_table_reads_rows_in_column_order() -> None:
+    table = TableSnapshot(
+        schema="main",
+        name="contacts",
+        kind="table",
+        columns=(
+            ColumnSnapshot("id", 1, "integer", is_nullable=False),
+            ColumnSnapshot("name", 2, "text", is_nullable=True),
+            ColumnSnapshot("c3", 3, "text", is_nullable=True),
+        ),
+    )
+    rows = [
+        (i, person, iban)
+        for i, (person, iban) in enumerate(
+            zip(SAMPLES["person_name"][:36], SAMPLES["iban"], strict=True)
+        )
+    ]
+    result = classify_table(table, rows)
+    assert {name: kinds(s) for name, s in result.items()} == {
+        "id": [],
+        "name": ["person_name"],
+        "c3": ["iban"],
+    }
+    assert result["name"][0].method == "name+values"  # 'name' in a table of contacts
 
 
 def test_classify_sample_classifies_each_column_of_rows() -> None:
