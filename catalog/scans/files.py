@@ -8,6 +8,7 @@ quality checks can push their SQL down to it like to any other database.
 from __future__ import annotations
 
 import csv
+import functools
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +70,8 @@ def folder_read(path: str) -> FolderContents:
     problems: list[str] = []
     for entry, table in zip(entries, _table_names(entries), strict=True):
         try:
-            files.append(_source_file(entry, table))
+            stat = entry.stat()
+            files.append(_checked_file(entry, table, stat.st_size, stat.st_mtime_ns))
         except SourceFileError as error:
             problems.append(str(error))
         except OSError as error:
@@ -81,6 +83,12 @@ def _table_names(entries: list[Path]) -> list[str]:
     """The file's stem, or its whole name when two files share one (orders.csv, orders.parquet)."""
     stems = [entry.stem for entry in entries]
     return [entry.stem if stems.count(entry.stem) == 1 else entry.name for entry in entries]
+
+
+@functools.lru_cache(maxsize=1024)
+def _checked_file(path: Path, table: str, size: int, mtime_ns: int) -> SourceFile:
+    """Each file is read through once per version (size and modification time), not per engine."""
+    return _source_file(path, table)
 
 
 def _source_file(path: Path, table: str) -> SourceFile:

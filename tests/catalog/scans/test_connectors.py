@@ -343,3 +343,11 @@ def test_every_failure_is_a_source_error() -> None:
         SourceUnreachable,
     ):
         assert issubclass(error_class, SourceError)
+
+
+def test_a_changed_file_is_checked_again(tmp_path: Path) -> None:
+    _orders_csv(tmp_path, extra_field_on_line=None)
+    spec = ConnectionSpec(kind="files", path=str(tmp_path))
+    assert connection_test(spec).ok
+    _orders_csv(tmp_path, extra_field_on_line=9)
+    assert connection_test(spec).message == "orders.csv line 9: expected 5 fields, found 7"

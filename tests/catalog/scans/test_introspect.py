@@ -458,3 +458,18 @@ def test_sample_rows_refuses_bad_arguments(
         engine.dispose()
     assert len(rows) == 5
     assert all("@" in str(email) for _id, email in rows)
+
+
+def test_csv_beyond_the_checked_rows_gets_an_estimated_count(tmp_path: Path) -> None:
+    rows = 250_000
+    with (tmp_path / "clicks.csv").open("w") as handle:
+        handle.write("id,page\n")
+        handle.writelines(f"{n},/p/{n % 1000}\n" for n in range(rows))
+    (table,) = introspect(ConnectionSpec(kind="files", path=str(tmp_path))).tables
+    assert table.row_count_is_estimate
+    assert 0.8 * rows < (table.row_count or 0) < 1.2 * rows
+    engine = source_engine(ConnectionSpec(kind="files", path=str(tmp_path)))
+    try:
+        assert sample_rows(engine, table, ["page"], limit=3) == [("/p/0",), ("/p/1",), ("/p/2",)]
+    finally:
+        engine.dispose()
