@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
+import psycopg.conninfo
 import pymysql
 import pytest
 from psycopg import sql
@@ -54,7 +55,9 @@ def pg_spec() -> Iterator[ConnectionSpec]:
         pytest.skip("PostgreSQL source tests need a server database (CI runs them on PG)")
     server = ConnectionSpec.from_url(url)
     name = throwaway_name()
-    with psycopg.connect(url, autocommit=True) as connection:
+    # CREATE/DROP DATABASE from the maintenance database, which every server has.
+    maintenance = psycopg.conninfo.make_conninfo(url, dbname="postgres")
+    with psycopg.connect(maintenance, autocommit=True) as connection:
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     spec = ConnectionSpec(
         kind="postgresql",
@@ -65,7 +68,7 @@ def pg_spec() -> Iterator[ConnectionSpec]:
         password=server.password,
     )
     yield spec
-    with psycopg.connect(url, autocommit=True) as connection:
+    with psycopg.connect(maintenance, autocommit=True) as connection:
         drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
         connection.execute(drop.format(sql.Identifier(name)))
 
