@@ -257,3 +257,23 @@ def test_rotated_key_keeps_old_rows_verifying(tmp_path: Path, settings) -> None:
     report = chain_verify()
     assert report.is_intact, report.problem
     assert report.rows_checked == 5
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "error_id"),
+    [
+        pytest.param("AUDIT_VERIFY_RATE", "5 per minute", "audit.E001", id="rate"),
+        pytest.param("AUDIT_OLD_KEYS_FILE", "/nonexistent/old-keys", "audit.E002", id="old-keys"),
+        pytest.param("AUDIT_KEY", "", "audit.E002", id="empty-key"),
+        pytest.param("AUDIT_CHECKPOINT_COMMAND", "no-such-program --x", "audit.E003", id="command"),
+        pytest.param("AUDIT_CHECKPOINT_COMMAND", "'unclosed", "audit.E003", id="command-quotes"),
+    ],
+)
+def test_bad_audit_settings_fail_the_system_check(
+    settings, setting: str, value: str, error_id: str
+) -> None:
+    from workbench.audit.checks import audit_settings_check
+
+    assert audit_settings_check() == []
+    setattr(settings, setting, value)
+    assert [error.id for error in audit_settings_check()] == [error_id]

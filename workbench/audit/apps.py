@@ -10,6 +10,7 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.admin.models import LogEntry
 
+        from workbench.audit import checks  # noqa: F401 - registers the settings checks
         from workbench.audit.receivers import admin_change_recorded
 
         post_save.connect(admin_change_recorded, sender=LogEntry, dispatch_uid="audit.admin_log")
