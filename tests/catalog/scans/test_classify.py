@@ -4,17 +4,22 @@ warehouse scored against its ground-truth tags."""
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import time
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterator, Sequence
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
+import psycopg
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from psycopg import sql
 
 from catalog.scans.classify import (
     MIN_CONFIDENCE,
@@ -349,7 +354,8 @@ def test_values_that_contradict_the_name_drop_the_suggestion() -> None:
 
 
 def test_name_only_kinds_are_confirmed_by_compatible_values() -> None:
-    [salary] = classify_column("salary", "numeric(12,2)", ["52000.00", "61500.50"] * 10)
+    pay = [Decimal("52000.00"), Decimal("61500.50"), 48000] * 10  # as drivers return NUMERIC
+    [salary] = classify_column("salary", "numeric(12,2)", pay)
     assert (salary.kind, salary.method) == ("salary", "name+values")
     assert salary.sensitivity == "confidential"
 
@@ -586,12 +592,14 @@ def test_classify_sample_classifies_each_column_of_rows() -> None:
 
 WAREHOUSE_SCALE = 0.03
 SAMPLE_ROWS = 200
+PG_URL = os.environ.get(
+    "WORKBENCH_TEST_WAREHOUSE_PG_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+WarehouseColumn = tuple[str, str, str, str | None, list[object]]  # table, name, type, truth, values
 
 
 @pytest.fixture(scope="module")
-def warehouse_columns(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> list[tuple[str, str, str, str | None, list[object]]]:
+def sqlite_warehouse_columns(tmp_path_factory: pytest.TempPathFactory) -> list[WarehouseColumn]:
     path: Path = tmp_path_factory.mktemp("classify") / "warehouse.sqlite3"
     warehouse_build(url=f"sqlite:///{path}", scale=WAREHOUSE_SCALE)
     columns = []
@@ -604,9 +612,45 @@ def warehouse_columns(
     return columns
 
 
-def score(
-    columns: list[tuple[str, str, str, str | None, list[object]]], *, renamed: bool
-) -> tuple[float, float, list[str]]:
+@pytest.fixture(scope="module")
+def pg_warehouse_columns() -> Iterator[list[WarehouseColumn]]:
+    """The warehouse in PostgreSQL: values come as the driver types them (date, Decimal, ...)
+    and types as information_schema spells them."""
+    schema = f"warehouse_classify_{uuid.uuid4().hex[:8]}"
+    warehouse_build(url=PG_URL, scale=WAREHOUSE_SCALE, schema=schema)
+    try:
+        yield list(pg_columns(schema))
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as connection:
+            connection.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
+def pg_columns(schema: str) -> Iterator[WarehouseColumn]:
+    with psycopg.connect(PG_URL) as connection:
+        for table in WAREHOUSE_TABLES:
+            types = dict(
+                connection.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns "
+                    "WHERE table_schema = %s AND table_name = %s",
+                    (schema, table.name),
+                ).fetchall()
+            )
+            statement = sql.SQL("SELECT * FROM {}.{} LIMIT {}").format(
+                sql.Identifier(schema), sql.Identifier(table.name), sql.Literal(SAMPLE_ROWS)
+            )
+            rows = connection.execute(statement).fetchall()
+            for index, column in enumerate(table.columns):
+                values = [row[index] for row in rows]
+                yield (table.name, column.name, types[column.name], column.pii, values)
+
+
+@pytest.fixture(params=["sqlite", "pg"])
+def warehouse_columns(request: pytest.FixtureRequest) -> list[WarehouseColumn]:
+    columns: list[WarehouseColumn] = request.getfixturevalue(f"{request.param}_warehouse_columns")
+    return columns
+
+
+def score(columns: list[WarehouseColumn], *, renamed: bool) -> tuple[float, float, list[str]]:
     tp = fp = fn = 0
     misses = []
     for index, (table, name, data_type, truth, values) in enumerate(columns):
@@ -622,7 +666,7 @@ def score(
 
 
 def test_warehouse_precision_and_recall(
-    warehouse_columns: list[tuple[str, str, str, str | None, list[object]]],
+    warehouse_columns: list[WarehouseColumn],
 ) -> None:
     precision, recall, misses = score(warehouse_columns, renamed=False)
     assert precision >= 0.95, misses
@@ -630,7 +674,7 @@ def test_warehouse_precision_and_recall(
 
 
 def test_warehouse_values_alone_find_the_validated_kinds(
-    warehouse_columns: list[tuple[str, str, str, str | None, list[object]]],
+    warehouse_columns: list[WarehouseColumn],
 ) -> None:
     precision, _, misses = score(warehouse_columns, renamed=True)
     assert precision >= 0.95, misses
