@@ -277,3 +277,22 @@ def test_bad_audit_settings_fail_the_system_check(
     assert audit_settings_check() == []
     setattr(settings, setting, value)
     assert [error.id for error in audit_settings_check()] == [error_id]
+
+
+def test_hourly_schedule_anchors_the_chain(audit_checkpoint_dir: Path) -> None:
+    from django_celery_beat.models import PeriodicTask
+
+    from workbench.audit.tasks import audit_checkpoint_task
+
+    schedule = PeriodicTask.objects.select_related("crontab").get(name="Anchor the audit chain")
+    assert (schedule.task, schedule.enabled, schedule.crontab.hour) == (
+        "audit.checkpoint",
+        True,
+        "*",
+    )
+    _write_events(2)
+
+    assert audit_checkpoint_task() == 2
+
+    assert [line["sequence"] for line in _checkpoint_lines(audit_checkpoint_dir)] == [2]
+    assert AuditEvent.objects.get(action="audit.checkpoint").detail["trigger"] == "schedule"

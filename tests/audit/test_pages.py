@@ -137,7 +137,7 @@ def test_json_export_is_valid_json_with_every_field(client_for, admin: User, eve
     response = client_for(admin).get(reverse("audit:export", args=["json"]))
     rows = json.loads(b"".join(response.streaming_content))
     assert {row["action"] for row in rows} >= {"auth.login", "auth.login_failed", "catalog.curate"}
-    assert {"hash", "prev_hash", "request_id", "ip", "detail"} <= set(rows[0])
+    assert {"hash", "prev_hash", "key_id", "request_id", "ip", "detail"} <= set(rows[0])
 
 
 @pytest.mark.parametrize("persona", ["outsider", "analyst"])

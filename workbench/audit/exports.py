@@ -27,6 +27,7 @@ EXPORT_FIELDS = (
     "detail",
     "prev_hash",
     "hash",
+    "key_id",
 )
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
