@@ -217,12 +217,29 @@ def iban_strength(text: str) -> float:
     return STRONG if iban_is_valid(text) else 0.0
 
 
-def national_id_strength(text: str) -> float:
+NINO_SHAPE = "UK NI number shape"
+
+
+def national_id_kind(text: str) -> str | None:
+    """The scheme a value passes (with its check digits), or the NI-number shape, or None."""
     if not 9 <= len(text) <= 20 or not _DIGIT.search(text):
-        return 0.0
-    if national_id_scheme(text):
-        return STRONG
-    return WEAK if gb_nino_has_shape(text) else 0.0
+        return None
+    return national_id_scheme(text) or (NINO_SHAPE if gb_nino_has_shape(text) else None)
+
+
+def detect_national_id(sample: ValueSample) -> ValueEvidence:
+    schemes: Counter[str] = Counter()
+    for text, count in sample.items():
+        scheme = national_id_kind(text)
+        if scheme:
+            schemes[scheme] += count
+    shaped = schemes.pop(NINO_SHAPE, 0)
+    valid = sum(schemes.values())
+    found = ", ".join(f"{scheme} {count}" for scheme, count in schemes.most_common())
+    detail = f"are valid national ids ({found or 'none'})"
+    if shaped:
+        detail += f" or have the shape of a UK NI number ({shaped})"
+    return ValueEvidence("national_id", valid + shaped, valid + WEAK * shaped, sample.total, detail)
 
 
 def ip_address_strength(text: str) -> float:
@@ -287,6 +304,17 @@ def postcode_strength(text: str) -> float:
     if _POSTCODE_DISTINCT.fullmatch(text.upper()):
         return STRONG
     return WEAK if _POSTCODE_DIGITS.fullmatch(text) else 0.0
+
+
+def detect_postcode(sample: ValueSample) -> ValueEvidence:
+    """Bare digit groups are postcodes only beside distinctive ones: a column that mixes UK or
+    Dutch postcodes with five-digit ones holds the postcodes of several countries."""
+    matched, weight = count_matches(sample, postcode_strength)
+    distinctive = 2 * weight - matched  # strong matches count 1, weak ones 0.5
+    if matched >= 0.9 * sample.total and distinctive >= 0.15 * sample.total:
+        weight = float(matched)
+    detail = "match postal code formats (UK, NL, CA, IE, US ZIP, ...)"
+    return ValueEvidence("postcode", matched, weight, sample.total, detail)
 
 
 _NAME_SPLIT = re.compile(r"[\s,]+")
@@ -427,18 +455,11 @@ VALUE_DETECTORS: dict[str, Detector] = {
         "masked_card_number", masked_card_strength, "are masked card numbers"
     ),
     "iban": per_value_detector("iban", iban_strength, "are valid IBANs (mod-97)"),
-    "national_id": per_value_detector(
-        "national_id",
-        national_id_strength,
-        "are national ids (SSN, NI number, BSN, NIR, pension number, DNI; check digits "
-        "verified where the scheme has them)",
-    ),
+    "national_id": detect_national_id,
     "ip_address": detect_ip_address,
     "mac_address": per_value_detector("mac_address", mac_address_strength, "are MAC addresses"),
     "user_agent": per_value_detector("user_agent", user_agent_strength, "are browser user agents"),
-    "postcode": per_value_detector(
-        "postcode", postcode_strength, "match postal code formats (UK, NL, CA, IE, US, ...)"
-    ),
+    "postcode": detect_postcode,
     "street_address": per_value_detector(
         "street_address", street_address_strength, "look like street addresses"
     ),

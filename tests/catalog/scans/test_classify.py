@@ -118,6 +118,8 @@ SAMPLES: dict[str, list[str]] = {
         :40
     ],
     "gender": ["F", "M", "F", "F", "M", "X"] * 6,
+    "postcode": ["SW1A 1AA", "10115", "75008", "1012 AB", "90210", "EC1A 1BB", "2000", "M5V 3L9"]
+    * 5,
 }
 
 
@@ -214,6 +216,13 @@ def test_values_alone_find_each_kind(kind: str) -> None:
     assert str(round(top.matched_share * len(SAMPLES[kind]))) in top.evidence
 
 
+def test_national_id_evidence_names_the_schemes() -> None:
+    [suggestion] = classify_column("col1", "text", SAMPLES["national_id"])
+    assert "US SSN 8" in suggestion.evidence
+    assert "NL BSN 8" in suggestion.evidence
+    assert "FR NIR 8" in suggestion.evidence
+
+
 def test_birth_dates_from_values_alone_but_not_recent_dates() -> None:
     births = [TODAY - timedelta(days=365 * age + age) for age in range(18, 80, 2)]
     recent = [TODAY - timedelta(days=37 * day) for day in range(30)]
@@ -260,6 +269,7 @@ NOT_PII: dict[str, tuple[str, list[object]]] = {
         ["Smith Ltd", "Jones, Brown and Taylor", "Müller GmbH", "Acme Inc", "Dubois S.A."] * 12,
     ),
     "is_active": ("boolean", [True, False] * 30),
+    "reference_code": ("varchar(5)", [f"{RNG.randint(10000, 99999)}" for _ in range(60)]),
     "isbn": ("varchar(17)", ["978-3-16-148410-0", "978-0-306-40615-7", "979-10-90636-07-1"] * 20),
     "version": ("varchar(20)", [f"{i % 4}.{i % 13}.{i % 7}.{i}" for i in range(60)]),
     "card_last4": ("varchar(4)", [f"{RNG.randint(0, 9999):04d}" for _ in range(60)]),
