@@ -36,6 +36,20 @@ STREET_WORD_ENDINGS = (
     "lei", "gatan", "vej", "vegen", "vagen", "grand", "torget", "stigen", "katu", "utca",
 )  # fmt: skip
 
+# Ordinary words that are also someone's first or last name somewhere: alone they are colours,
+# months, places or things, not evidence of a person ("Black", "May", "Sales", "London").
+COMMON_WORDS = frozenset(
+    """
+    black white brown green grey gray red blue rose pink gold silver orange olive navy violet
+    january february march april may june july august september october november december
+    spring summer autumn winter monday tuesday wednesday thursday friday saturday sunday
+    will mark bill grant hope joy faith price cash page hall wood stone field king young long
+    short little small major chase dale lane hill park north south east west low high new
+    sales london paris berlin sydney york china india america france holland easter christmas
+    river star sun moon art rock pop love crystal amber ruby pearl jade sky storm rain snow
+    """.split()
+)
+
 # Latin-script locales whose street vocabulary is used; other scripts' lists are full of short
 # syllables that match ordinary words once transliterated.
 STREET_LOCALES = (

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from statistics import median
 
 from catalog.scans.pii.lexicons import (
+    COMMON_WORDS,
     STREET_WORD_ENDINGS,
     fold,
     person_name_words,
@@ -343,7 +344,14 @@ def person_name_strength(text: str) -> float:
     if not 1 <= len(tokens) <= 5:
         return 0.0
     kinds = [name_token_kind(token) for token in tokens]
-    return STRONG if "" not in kinds and "name" in kinds else 0.0
+    if "" in kinds or "name" not in kinds:
+        return 0.0
+    names = [
+        fold(token.strip(".'()"))
+        for token, kind in zip(tokens, kinds, strict=True)
+        if kind == "name"
+    ]
+    return 0.0 if all(name in COMMON_WORDS for name in names) else STRONG
 
 
 # House numbers, but not years: "Spring 2025 Sale" is a campaign, not an address.

@@ -269,6 +269,8 @@ NOT_PII: dict[str, tuple[str, list[object]]] = {
         ["Smith Ltd", "Jones, Brown and Taylor", "Müller GmbH", "Acme Inc", "Dubois S.A."] * 12,
     ),
     "is_active": ("boolean", [True, False] * 30),
+    "colour": ("varchar(20)", ["Black", "White", "Navy", "Olive", "Rose", "Grey", "Red"] * 9),
+    "month": ("varchar(20)", ["January", "May", "June", "April", "August", "March"] * 10),
     "reference_code": ("varchar(5)", [f"{RNG.randint(10000, 99999)}" for _ in range(60)]),
     "isbn": ("varchar(17)", ["978-3-16-148410-0", "978-0-306-40615-7", "979-10-90636-07-1"] * 20),
     "version": ("varchar(20)", [f"{i % 4}.{i % 13}.{i % 7}.{i}" for i in range(60)]),
