@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from unidecode import unidecode
 
@@ -208,7 +208,7 @@ def _is_negated(normalised: str, match: re.Match[str]) -> bool:
     return any(word in NEGATING_WORDS for word in rest.split("_"))
 
 
-@cache
+@lru_cache(maxsize=8_192)
 def match_column_name(name: str, table: str = "") -> tuple[NameMatch, ...]:
     normalised = normalise_name(name)
     matches: list[NameMatch] = []
