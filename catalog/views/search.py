@@ -47,7 +47,6 @@ def catalog_search_view(request: HttpRequest) -> HttpResponse:
         "classifications": Classification,
         "base_query": _base_query(request),
     }
-    # htmx swaps #catalog-body out of the full page (hx-select), so one template serves both.
     return render(request, "catalog/search.html", context, status=400 if form.errors else 200)
 
 
@@ -67,12 +66,30 @@ def _facet_groups(request: HttpRequest, results: SearchResults) -> list[dict[str
     for key, title in FACET_TITLES.items():
         chosen = set(request.GET.getlist(key))
         values = [
-            {"value": v.value, "label": v.label, "count": v.count, "checked": v.value in chosen}
+            {
+                "value": v.value,
+                "label": v.label,
+                "count": v.count,
+                "checked": v.value in chosen,
+                "url": _toggle_url(request, key, v.value),
+            }
             for v in results.facets.get(key, [])
         ]
         if values:
             groups.append({"key": key, "title": title, "values": values})
     return groups
+
+
+def _toggle_url(request: HttpRequest, key: str, value: str) -> str:
+    """The current search with this facet value added, or removed when it is already chosen."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    chosen = params.getlist(key)
+    if value in chosen:
+        params.setlist(key, [item for item in chosen if item != value])
+    else:
+        params.setlist(key, [value] if key == "certified" else [*chosen, value])
+    return f"?{params.urlencode()}"
 
 
 @require_GET

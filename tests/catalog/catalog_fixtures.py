@@ -58,6 +58,11 @@ def _warehouse(path: Path) -> Path:
 
 @pytest.fixture
 def world(tmp_path: Path, steward: User) -> CatalogWorld:
+    return catalog_world_build(folder=tmp_path, steward=steward)
+
+
+def catalog_world_build(*, folder: Path, steward: User) -> CatalogWorld:
+    tmp_path = folder
     source = DataSourceFactory(name="crm", path=str(_warehouse(tmp_path / "crm.sqlite3")))
     domain = DomainFactory(name="Sales", code="sales")
     domain.stewards.add(steward)
