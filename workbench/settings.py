@@ -256,6 +256,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "workbench.core.api.pagination.Pagination",
+    # JSON in, JSON out: one request format, whose null and types a schema can describe.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
@@ -278,6 +281,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One stable component name per choice set (region and residency share Region; several
+    # models have a `kind` or `status`), so generated clients keep their type names.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionEnum": "workbench.accounts.models.Region",
+        "SourceKindEnum": "catalog.models.SourceKind",
+        "AssetKindEnum": "catalog.models.AssetKind",
+        "AssetStatusEnum": "catalog.models.AssetStatus",
+        "ScanKindEnum": "catalog.models.ScanKind",
+        "ScanStatusEnum": "catalog.models.ScanStatus",
+        "ChangeKindEnum": "catalog.models.ChangeKind",
+        "SuggestionStatusEnum": "catalog.models.SuggestionStatus",
+        "QualityCheckKindEnum": "catalog.models.QualityCheckKind",
+        "AuditOutcomeEnum": "workbench.audit.models.AuditOutcome",
+        "VerificationStatusEnum": "workbench.audit.models.VerificationStatus",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # Every operation documents its 400/401/403/404/429 responses with the error schema.
+        "workbench.core.api.schema.document_error_responses",
+    ],
 }
 
 # --- Celery -------------------------------------------------------------------------------------

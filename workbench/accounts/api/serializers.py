@@ -67,7 +67,8 @@ class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
 
 
 class ApiTokenCreateSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=80)
+    # At least one visible character (names are trimmed); documented as a pattern for clients.
+    name = serializers.RegexField(r"\S", max_length=80)
     expires_in_days = serializers.IntegerField(min_value=1, max_value=365, required=False)
 
 

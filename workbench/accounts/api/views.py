@@ -7,7 +7,6 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +19,7 @@ from workbench.accounts.api.serializers import (
     MeSerializer,
 )
 from workbench.accounts.models import ApiToken, User
+from workbench.core.api.errors import Conflict
 
 
 class MeView(APIView):
@@ -47,7 +47,7 @@ class ApiTokenListView(generics.ListCreateAPIView[ApiToken]):
         try:
             issued = services.api_token_create(user=user, **data.validated_data)
         except services.ApiTokenError as exc:
-            raise ValidationError({"name": [str(exc)]}) from None
+            raise Conflict(str(exc)) from None
         body = {**IssuedApiTokenSerializer(issued.token).data, "key": issued.key}
         return Response(body, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
 
