@@ -198,8 +198,12 @@ SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-if env_bool("WORKBENCH_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("WORKBENCH_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# An X-Request-ID from upstream is kept only when a proxy we run sets it; otherwise any caller
+# could choose the id that their audit events carry.
+TRUST_UPSTREAM_REQUEST_ID = BEHIND_PROXY or TRUSTED_PROXY_COUNT > 0
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("WORKBENCH_SESSION_HOURS", 10, minimum=1) * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -118,8 +118,12 @@ def test_security_headers_and_csp_without_inline_scripts(client_for, analyst: Us
     assert "<script>" not in response.content.decode()
 
 
-def test_request_id_is_echoed_and_lands_in_audit(client: Client, analyst: User) -> None:
+def test_request_id_is_echoed_and_lands_in_audit(client: Client, settings, analyst: User) -> None:
     from tests.factories import TEST_PASSWORD
+
+    settings.TRUST_UPSTREAM_REQUEST_ID = (
+        True  # behind our proxy (tests/core/test_api_request_id.py)
+    )
 
     response = client.post(
         reverse("accounts:login"),

@@ -1,4 +1,8 @@
-"""Middleware that gives every request an id, echoed in the X-Request-ID response header."""
+"""Middleware that gives every request an id, echoed in the X-Request-ID response header.
+
+Behind a configured proxy (WORKBENCH_BEHIND_PROXY or WORKBENCH_PROXY_COUNT) the proxy's id is kept
+when it is plain; otherwise the server always makes its own.
+"""
 
 from __future__ import annotations
 
@@ -28,12 +32,19 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def upstream_request_id(request: HttpRequest) -> str | None:
+    """The X-Request-ID set by our own reverse proxy; a client's own header is not trusted."""
+    if not settings.TRUST_UPSTREAM_REQUEST_ID:
+        return None
+    return request.headers.get(REQUEST_ID_HEADER)
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = sanitise_request_id(request.headers.get(REQUEST_ID_HEADER))
+        request_id = sanitise_request_id(upstream_request_id(request))
         request.request_id = request_id  # type: ignore[attr-defined]
         # Cleared on request_finished, not here: Django logs 4xx/5xx responses after the middleware
         # chain returns, and those lines must carry the id too.

@@ -28,7 +28,7 @@ def new_request_id() -> str:
 
 
 def sanitise_request_id(candidate: str | None) -> str:
-    """Accept an upstream id (load balancer, API client) only when it is short and plain."""
+    """Accept an upstream id (our load balancer's) only when it is short and plain."""
     if candidate and _REQUEST_ID_SHAPE.match(candidate):
         return candidate
     return new_request_id()
