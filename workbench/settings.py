@@ -129,6 +129,8 @@ CREDENTIALS_OLD_KEYS = env_list("WORKBENCH_CREDENTIALS_OLD_KEYS", [])
 
 # Catalog scans: rows sampled for PII classification and profiling; a running scan whose heartbeat
 # is older than CATALOG_SCAN_STALE_SECONDS (or a queued one older than its timeout) is failed.
+# Folders that SQLite and files sources may read; empty allows any path but the app's own database.
+CATALOG_SOURCE_ROOTS = env_list("WORKBENCH_SOURCE_ROOTS", [])
 CATALOG_PII_SAMPLE_ROWS = env_int("WORKBENCH_SCAN_PII_SAMPLE_ROWS", 200, minimum=1)
 CATALOG_PROFILE_SAMPLE_ROWS = env_int("WORKBENCH_SCAN_PROFILE_SAMPLE_ROWS", 10_000, minimum=1)
 CATALOG_SCAN_STALE_SECONDS = env_int("WORKBENCH_SCAN_STALE_SECONDS", 600, minimum=30)

@@ -5,9 +5,11 @@ django-celery-beat, and the "test connection" action. Every change lands in the 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
@@ -171,15 +173,15 @@ def _source_validate(values: dict[str, Any]) -> None:
             if not values.get(field):
                 errors[field] = f"Required for a {SourceKind(kind).label} source."
     elif kind in PATH_KINDS:
-        if not str(values.get("path") or "").strip():
-            what = "the SQLite file" if kind == SourceKind.SQLITE else "the folder of files"
-            errors["path"] = f"Required: the path of {what} on the server."
+        path_error = _path_error(kind, str(values.get("path") or "").strip())
+        if path_error:
+            errors["path"] = path_error
     port = values.get("port")
     if port is not None and not 0 < int(port) < 65536:
         errors["port"] = "A port number between 1 and 65535."
-    options = values.get("options")
-    if options is not None and not isinstance(options, dict):
-        errors["options"] = 'Options must be a JSON object, e.g. {"sslmode": "require"}.'
+    options_error = _options_error(kind, values.get("options"))
+    if options_error:
+        errors["options"] = options_error
     schemas = values.get("include_schemas")
     if schemas is not None and not (
         isinstance(schemas, list) and all(isinstance(item, str) and item for item in schemas)
@@ -187,6 +189,43 @@ def _source_validate(values: dict[str, Any]) -> None:
         errors["include_schemas"] = "A list of schema names."
     if errors:
         raise ValidationError(errors)
+
+
+def _path_error(kind: str, path: str) -> str:
+    """Files and SQLite sources read the server's disk: only inside the allowed roots, and never
+    the app's own database (its password hashes and audit trail are not catalog data)."""
+    if not path:
+        what = "the SQLite file" if kind == SourceKind.SQLITE else "the folder of files"
+        return f"Required: the path of {what} on the server."
+    if not os.path.isabs(path):
+        return "Give an absolute path on the server, e.g. /srv/data/exports."
+    resolved = os.path.realpath(path)
+    protected = {
+        os.path.realpath(str(database["NAME"]))
+        for database in settings.DATABASES.values()
+        if "sqlite" in str(database.get("ENGINE", ""))
+    }
+    if resolved in protected:
+        return "That is Workbench's own database; it cannot be a catalog source."
+    roots = [os.path.realpath(root) for root in settings.CATALOG_SOURCE_ROOTS]
+    if roots and not any(resolved == root or resolved.startswith(root + os.sep) for root in roots):
+        return "Sources on this server must be inside: " + ", ".join(roots) + "."
+    return ""
+
+
+def _options_error(kind: Any, options: Any) -> str:
+    if options is None:
+        return ""
+    if not isinstance(options, dict):
+        return 'Options must be a JSON object, e.g. {"sslmode": "require"}.'
+    from catalog.scans.connectors import ALLOWED_OPTIONS
+
+    allowed = ALLOWED_OPTIONS.get(str(kind), frozenset())
+    unknown = sorted(set(options) - allowed)
+    if unknown:
+        choices = ", ".join(sorted(allowed)) or "none"
+        return f"Unknown option {', '.join(unknown)}; this kind takes: {choices}."
+    return ""
 
 
 # --- create, update ---------------------------------------------------------------------------

@@ -155,13 +155,13 @@ def test_a_table_that_disappears_mid_scan_is_a_warning_not_a_crash(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sqlite_execute(warehouse_path, *SCRATCH)
-    real_metadata = scan_services._phase_metadata
+    real_metadata = scan_services.phase_metadata
 
     def metadata_then_drop(context: scan_services.ScanContext) -> None:
         real_metadata(context)
         sqlite_execute(warehouse_path, "DROP TABLE scratch")  # gone before it is profiled
 
-    monkeypatch.setattr(scan_services, "_phase_metadata", metadata_then_drop)
+    monkeypatch.setattr(scan_services, "phase_metadata", metadata_then_drop)
     run = run_scan(sqlite_source, kind=ScanKind.FULL)
 
     assert run.status == ScanStatus.PARTIAL

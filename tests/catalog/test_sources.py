@@ -222,3 +222,36 @@ def test_connection_test_reports_a_wrong_password_without_echoing_it(admin: User
     assert "refused user 'root'" in check.message
     assert SECRET not in check.message
     assert SECRET not in _audit_text()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"kind": "sqlite", "path": "relative/warehouse.db"}, "absolute path"),
+        ({"kind": "files", "path": "/etc"}, "must be inside"),
+        ({"kind": "sqlite", "path": "/srv/data/../../etc/shop.db"}, "must be inside"),
+        (
+            {
+                "kind": "postgresql",
+                "host": "h",
+                "database": "d",
+                "username": "u",
+                "options": {"sslmode": "require", "application_name": "x"},
+            },
+            "Unknown option application_name",
+        ),
+    ],
+)
+def test_paths_outside_the_allowed_roots_and_unknown_options_are_refused(
+    admin: User, settings, fields: dict[str, object], message: str
+) -> None:
+    settings.CATALOG_SOURCE_ROOTS = ["/srv/data"]
+    with pytest.raises(ValidationError, match=message):
+        source_create(actor=admin, name="Outside", **fields)  # type: ignore[arg-type]
+    assert not DataSource.objects.exists()
+
+
+def test_paths_inside_the_allowed_roots_are_accepted(admin: User, settings) -> None:
+    settings.CATALOG_SOURCE_ROOTS = ["/srv/data"]
+    source = source_create(actor=admin, name="Inside", kind="files", path="/srv/data/exports")
+    assert source.path == "/srv/data/exports"
