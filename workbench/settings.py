@@ -174,6 +174,12 @@ LOGIN_REDIRECT_URL = "core:home"
 AXES_FAILURE_LIMIT = env_int("WORKBENCH_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("WORKBENCH_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failed sign-ins from one address over all usernames before it waits out the same cool-off
+# (a shared office address sees several people mistype; a password sprayer sees many usernames).
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("WORKBENCH_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+# Password-reset mails requested per hour from one address and for one account (email address).
+PASSWORD_RESET_PER_ADDRESS = env_int("WORKBENCH_PASSWORD_RESET_PER_ADDRESS", 10, minimum=1)
+PASSWORD_RESET_PER_ACCOUNT = env_int("WORKBENCH_PASSWORD_RESET_PER_ACCOUNT", 3, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "workbench.accounts.views.login_locked_out"
 AXES_HTTP_RESPONSE_CODE = 429

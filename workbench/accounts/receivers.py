@@ -13,8 +13,10 @@ from django.http import HttpRequest
 
 from workbench.accounts.models import User
 from workbench.accounts.services import roles_sync
+from workbench.accounts.throttles import login_address_limit, throttle_hit
 from workbench.audit.models import AuditOutcome
 from workbench.audit.services import audit_record
+from workbench.core.middleware import client_ip
 
 
 def roles_sync_after_migrate(**kwargs: Any) -> None:
@@ -31,9 +33,14 @@ def _on_logout(sender: Any, request: HttpRequest | None, user: User | None, **kw
     audit_record(actor=user, action="auth.logout", outcome=AuditOutcome.DONE, target=user)
 
 
-def _on_login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
+def _on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     # Django has already replaced the password in `credentials`; only the username is kept.
     username = str(credentials.get("username", ""))[:150]
+    address = client_ip(request) if request is not None else None
+    if address:
+        throttle_hit(login_address_limit(), address)
     audit_record(
         actor=None,
         actor_username=username,

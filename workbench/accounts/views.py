@@ -17,14 +17,49 @@ from django.views.decorators.http import require_GET, require_POST
 from workbench.accounts import selectors, services
 from workbench.accounts.forms import ApiTokenForm, LoginForm
 from workbench.accounts.models import ApiToken, User
+from workbench.accounts.throttles import (
+    login_address_limit,
+    reset_account_limit,
+    reset_address_limit,
+    throttle_hit,
+    throttle_is_exceeded,
+)
 from workbench.audit.models import AuditOutcome
 from workbench.audit.services import audit_record
+from workbench.core.middleware import client_ip
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        address = client_ip(request)
+        if address and throttle_is_exceeded(login_address_limit(), address):
+            return _login_address_throttled(request)
+        return super().post(request, *args, **kwargs)
+
+
+def _login_address_throttled(request: HttpRequest) -> HttpResponse:
+    """Many failed sign-ins from one address, over any usernames: refuse them all for a while."""
+    username = request.POST.get("username", "")[:150]
+    audit_record(
+        actor=None,
+        actor_username=username,
+        action="auth.login_throttled",
+        outcome=AuditOutcome.DENIED,
+        reason="Too many failed sign-ins from this address",
+        detail={"username": username},
+    )
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    form = LoginForm(request, initial={"username": username})
+    message = (
+        "Too many failed sign-in attempts from your network address. "
+        f"Wait {minutes} minutes and try again, or reset your password."
+    )
+    context = {"form": form, "lockout_message": message}
+    return render(request, "accounts/login.html", context, status=429)
 
 
 def login_locked_out(
@@ -72,6 +107,32 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Same answer whether or not the address has an account: the limits count addresses typed.
+        address = client_ip(self.request) or "unknown"
+        email = form.cleaned_data["email"]
+        limits = [(reset_address_limit(), address), (reset_account_limit(), email)]
+        if any(throttle_is_exceeded(limit, subject) for limit, subject in limits):
+            return self._throttled(form, email)
+        for limit, subject in limits:
+            throttle_hit(limit, subject)
+        return super().form_valid(form)
+
+    def _throttled(self, form: Any, email: str) -> HttpResponse:
+        audit_record(
+            actor=None,
+            action="auth.password_reset_throttled",
+            outcome=AuditOutcome.DENIED,
+            reason="Too many password-reset requests for this address or account",
+            detail={"email": email},
+        )
+        form.add_error(
+            None,
+            "Too many reset requests from your network address or for this email address. "
+            "Wait an hour and try again, or ask a platform admin.",
+        )
+        return self.render_to_response(self.get_context_data(form=form), status=429)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
