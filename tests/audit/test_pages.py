@@ -333,9 +333,6 @@ def test_action_filter_matches_codes_and_their_parts_by_prefix(
 
 
 def test_action_filter_suggests_the_known_action_codes(client_for, auditor: User, events) -> None:
-    from django.core.cache import cache
-
-    cache.clear()
     html = client_for(auditor).get(PAGE).content.decode()
     assert 'list="audit-action-codes"' in html
     datalist = html.split('<datalist id="audit-action-codes"')[1].split("</datalist>")[0]

@@ -176,6 +176,7 @@ def _progress(verification_id: int, rows_checked: int, rows_total: int) -> None:
     )
 
 
+@transaction.atomic  # the verdict and its event become visible together
 def _finish_with_report(verification_id: int, report: ChainReport) -> AuditVerification:
     problem = report.problem
     verification = _finish(
