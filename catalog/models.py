@@ -648,3 +648,66 @@ class QualityResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quality_check} {self.status}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+ACTIVE_EXPORT_STATUSES = (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+
+class CatalogExport(models.Model):
+    """One export of a source's catalog as OpenMetadata entity JSON lines, built by a worker.
+
+    The file lives in `content` (the database), not on a disk: web and workers may run on different
+    machines without shared storage, the file commits together with its status, and a catalog's
+    metadata is small (the 17-table sample warehouse gives about 60 kB). Old exports are pruned.
+    """
+
+    source = models.ForeignKey(DataSource, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    error = models.TextField(blank=True)
+    entity_count = models.PositiveIntegerField(default=0)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    content = models.TextField(blank=True, help_text="The JSON lines, one entity per line.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[choice.value for choice in ExportStatus]),
+                name="catalog_export_status_valid",
+            ),
+            # One queued or running export per source: a second request gets the first.
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=Q(status__in=["queued", "running"]),
+                name="catalog_export_one_active_per_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} of {self.source_id} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.SUCCEEDED, ExportStatus.FAILED)
+
+    @property
+    def filename(self) -> str:
+        from django.utils.text import slugify
+
+        stamp = self.created_at.strftime("%Y%m%d-%H%M%S") if self.created_at else "new"
+        return f"{slugify(self.source.name) or 'source'}-openmetadata-{stamp}.jsonl"
