@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, given
@@ -85,6 +88,17 @@ def _load_schema() -> Any:
     loaded = schemathesis.openapi.from_dict(json.loads(OpenApiJsonRenderer().render(document)))
     loaded.app = get_wsgi_application()
     return loaded
+
+
+@pytest.fixture(autouse=True)
+def connections_kept_open() -> Iterator[None]:
+    """Like Django's test client: the WSGI app must not close the test's (transaction's) connection
+    between requests, which it does on PostgreSQL when it sees autocommit off."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
