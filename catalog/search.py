@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -144,16 +145,29 @@ def asset_search(
     """Assets the user may discover that match the query, best first, with facet counts."""
     base = Asset.objects.visible_to(user, "discover")
     filtered = _apply_filters(base, query)
-    matched, is_fuzzy = _match_text(filtered, query)
-    ordered = _rank(matched, query)
-    page = list(
-        ordered.select_related("source", "domain", "owner").prefetch_related("tags")[
-            offset : offset + limit
-        ]
-    )
-    total = matched.count()
+    matched, is_fuzzy, count = _match_text(filtered, query)
+    total = matched.order_by().count() if count is None else count
+    page = _page(_rank(matched, query), offset, limit)
     facets = asset_search_facets(matched) if with_facets else {}
     return SearchResults(assets=page, total=total, facets=facets, is_fuzzy=is_fuzzy)
+
+
+def _page(ranked: QuerySet[Asset], offset: int, limit: int) -> list[Asset]:
+    # Rank narrow rows (ids and sort keys only), then load the page's assets with their relations.
+    rows = list(ranked.values_list("pk", "name_tier", "certified_now")[offset : offset + limit])  # type: ignore[misc]
+    assets = (
+        Asset.objects.filter(pk__in=[row[0] for row in rows])
+        .defer("search_document")
+        .select_related("source", "domain", "owner")
+        .prefetch_related("tags")
+        .in_bulk()
+    )
+    page = []
+    for pk, name_tier, certified_now in rows:
+        asset = assets[pk]
+        asset.name_tier, asset.certified_now = name_tier, certified_now  # type: ignore[attr-defined]
+        page.append(asset)
+    return page
 
 
 def _apply_filters(queryset: QuerySet[Asset], query: SearchQuery) -> QuerySet[Asset]:
@@ -186,16 +200,21 @@ def _certified_case() -> Case:
     return Case(When(_certified_q(), then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def _match_text(queryset: QuerySet[Asset], query: SearchQuery) -> tuple[QuerySet[Asset], bool]:
+def _match_text(
+    queryset: QuerySet[Asset], query: SearchQuery
+) -> tuple[QuerySet[Asset], bool, int | None]:
+    """The matching assets, whether they are near matches, and their count when already known."""
     words = query.words
     if not words:
-        return queryset, False
+        return queryset, False, None
     backend = POSTGRES if connection.vendor == "postgresql" else SQLITE
     strict = queryset.filter(backend.strict(words))
-    if strict.exists():
-        return strict, False
+    # A count, not exists(): under LIMIT 1 the planner may scan every row for a rare word.
+    count = strict.order_by().count()
+    if count:
+        return strict, False, count
     fuzzy = backend.fuzzy(words)
-    return (queryset.filter(fuzzy), True) if fuzzy is not None else (strict, False)
+    return (queryset.filter(fuzzy), True, None) if fuzzy is not None else (strict, False, 0)
 
 
 def _rank(queryset: QuerySet[Asset], query: SearchQuery) -> QuerySet[Asset]:
@@ -226,16 +245,27 @@ class _Predicate(Func):
         super().__init__(left, right, arg_joiner=f" {operator} ")
 
 
+class _StoredVector(Func):
+    """The PostgreSQL-only generated column `search_vector` (migration 0003) of the asset row.
+
+    Compiled from the search_document column so that it follows the query's table alias.
+    """
+
+    template = "%(expressions)s"
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = self.as_sql(compiler, connection, **extra)
+        return sql.replace('"search_document"', '"search_vector"'), params
+
+
 class _Postgres:
-    """Full text over the document (prefix per word) or a near match of the name (pg_trgm)."""
+    """Full text over the stored vector (prefix per word) or a near match of the name (pg_trgm)."""
 
     @staticmethod
     def strict(words: list[str]) -> Q:
         tsquery = " & ".join(f"{word}:*" for word in words)
-        # Spelled exactly like the GIN expression index in migration 0002, so the planner uses it.
-        document = Func(Value("simple"), F("search_document"), function="to_tsvector")
         wanted = Func(Value("simple"), Value(tsquery), function="to_tsquery")
-        return Q(_Predicate(_regconfig(document), "@@", _regconfig(wanted)))
+        return Q(_Predicate(_StoredVector(F("search_document")), "@@", _regconfig(wanted)))
 
     @staticmethod
     def fuzzy(words: list[str]) -> Q | None:
@@ -290,9 +320,22 @@ SQLITE = _Sqlite()
 
 
 def asset_search_facets(queryset: QuerySet[Asset]) -> dict[str, list[FacetValue]]:
-    """How many matching assets each facet value holds (one grouped query per facet)."""
+    """How many matching assets each facet value holds, counted in the database."""
     ids = queryset.order_by().values("pk")
-    rows = Asset.objects.filter(pk__in=ids).order_by()
+    facets = _grouped_facets(queryset) if connection.vendor == "postgresql" else None
+    if facets is None:
+        facets = _facets_one_query_each(Asset.objects.filter(pk__in=ids).order_by())
+    facets["tag"] = [
+        FacetValue(row["name"], row["name"], row["n"])
+        for row in Tag.objects.filter(assets__in=ids)
+        .values("name")
+        .annotate(n=Count("assets"))
+        .order_by("-n", "name")[:FACET_LIMIT]
+    ]
+    return facets
+
+
+def _facets_one_query_each(rows: QuerySet[Asset]) -> dict[str, list[FacetValue]]:
     labels = dict(Classification.choices)
     return {
         "source": _facet(rows, "source_id", "source__name"),
@@ -305,24 +348,77 @@ def asset_search_facets(queryset: QuerySet[Asset]) -> dict[str, list[FacetValue]
             .order_by("classification")
         ],
         "certified": [
-            FacetValue(
-                "true" if row["now"] else "false",
-                "Certified" if row["now"] else "Not certified",
-                row["n"],
-            )
+            FacetValue(*_certified_label(row["now"]), row["n"])
             for row in rows.annotate(now=_certified_case())
             .values("now")
             .annotate(n=Count("pk"))
             .order_by("-now")
         ],
-        "tag": [
-            FacetValue(row["name"], row["name"], row["n"])
-            for row in Tag.objects.filter(assets__in=ids)
-            .values("name")
-            .annotate(n=Count("assets"))
-            .order_by("-n", "name")[:FACET_LIMIT]
+    }
+
+
+GROUPED_FACETS = ("source_id", "domain_id", "owner_id", "classification", "now")
+
+
+def _grouped_facets(queryset: QuerySet[Asset]) -> dict[str, list[FacetValue]]:
+    """PostgreSQL: the five column facets in one pass over the matches (GROUPING SETS)."""
+    inner = queryset.order_by().annotate(now=_certified_case()).values(*GROUPED_FACETS)
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # the user may discover nothing at all
+        return _label_grouped({column: {} for column in GROUPED_FACETS})
+    columns = ", ".join(GROUPED_FACETS)
+    sets = ", ".join(f"({column})" for column in GROUPED_FACETS)
+    flags = ", ".join(f"GROUPING({column})" for column in GROUPED_FACETS)
+    statement = (
+        f"SELECT {columns}, {flags}, COUNT(*) FROM ({sql}) AS matched "
+        f"GROUP BY GROUPING SETS ({sets})"
+    )
+    counts: dict[str, dict[Any, int]] = {column: {} for column in GROUPED_FACETS}
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        for row in cursor.fetchall():
+            values, flags_row, n = row[:5], row[5:10], row[10]
+            for column, value, rolled_up in zip(GROUPED_FACETS, values, flags_row, strict=True):
+                if not rolled_up and value is not None:
+                    counts[column][value] = n
+    return _label_grouped(counts)
+
+
+def _label_grouped(counts: dict[str, dict[Any, int]]) -> dict[str, list[FacetValue]]:
+    from catalog.models import DataSource, Domain
+    from workbench.accounts.models import User
+
+    sources = dict(DataSource.objects.filter(pk__in=counts["source_id"]).values_list("pk", "name"))
+    domains = {
+        pk: (code, name)
+        for pk, code, name in Domain.objects.filter(pk__in=counts["domain_id"]).values_list(
+            "pk", "code", "name"
+        )
+    }
+    owners = dict(User.objects.filter(pk__in=counts["owner_id"]).values_list("pk", "username"))
+    labels = dict(Classification.choices)
+
+    def top(values: list[FacetValue]) -> list[FacetValue]:
+        return sorted(values, key=lambda v: (-v.count, v.label))[:FACET_LIMIT]
+
+    return {
+        "source": top([FacetValue(str(k), sources[k], n) for k, n in counts["source_id"].items()]),
+        "domain": top([FacetValue(*domains[k], n) for k, n in counts["domain_id"].items()]),
+        "owner": top([FacetValue(owners[k], owners[k], n) for k, n in counts["owner_id"].items()]),
+        "classification": [
+            FacetValue(str(k), str(labels[k]), counts["classification"][k])
+            for k in sorted(counts["classification"])
+        ],
+        "certified": [
+            FacetValue(*_certified_label(k), counts["now"][k])
+            for k in sorted(counts["now"], reverse=True)
         ],
     }
+
+
+def _certified_label(now: int) -> tuple[str, str]:
+    return ("true", "Certified") if now else ("false", "Not certified")
 
 
 def _facet(rows: QuerySet[Asset], value: str, label: str) -> list[FacetValue]:
