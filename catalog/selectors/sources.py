@@ -75,6 +75,6 @@ def schedule_next_run(task: PeriodicTask | None, *, now: datetime | None = None)
     """When beat will next queue the source's scan (None when it has no enabled schedule)."""
     if task is None or not task.enabled or task.crontab is None:
         return None
-    now = now or timezone.now()
-    schedule = task.crontab.schedule
-    return now + schedule.remaining_estimate(now)
+    start, delta, _ = task.crontab.schedule.remaining_delta(now or timezone.now())
+    upcoming: datetime = start + delta
+    return upcoming

@@ -255,3 +255,16 @@ def test_paths_inside_the_allowed_roots_are_accepted(admin: User, settings) -> N
     settings.CATALOG_SOURCE_ROOTS = ["/srv/data"]
     source = source_create(actor=admin, name="Inside", kind="files", path="/srv/data/exports")
     assert source.path == "/srv/data/exports"
+
+
+def test_next_scheduled_run_is_on_the_whole_minute(pg_source: DataSource, admin: User) -> None:
+    from datetime import UTC, datetime
+
+    from catalog.selectors.sources import schedule_next_run
+
+    source_update(source=pg_source, actor=admin, schedule="daily")
+    task = DataSource.objects.get(pk=pg_source.pk).scan_schedule
+    now = datetime(2026, 3, 4, 10, 0, 0, 500_000, tzinfo=UTC)
+    assert schedule_next_run(task, now=now) == datetime(2026, 3, 5, 2, 0, tzinfo=UTC)
+    source_update(source=pg_source, actor=admin, is_active=False)
+    assert schedule_next_run(DataSource.objects.get(pk=pg_source.pk).scan_schedule) is None

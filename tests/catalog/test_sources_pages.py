@@ -108,7 +108,8 @@ def test_admin_sees_the_list_with_last_scan_and_asset_counts(
     assert "Succeeded" in html
     assert f">{Asset.objects.filter(source=finished_run.source).count()}<" in html
     assert "Never scanned" in html
-    assert 'data-nav="sources"' in html
+    assert html.count('aria-current="page"') == 1
+    assert 'aria-current="page"\n                 href="/catalog/sources/" data-nav="sources"' in html
 
 
 def test_admin_adds_a_source_through_the_form(
