@@ -203,6 +203,20 @@ class AssetCurationSerializer(serializers.Serializer[Any]):
         return AssetChanges.of(**data)
 
 
+class ColumnCurationSerializer(serializers.Serializer[Any]):
+    """Only the fields sent change."""
+
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=curation.DESCRIPTION_MAX_LENGTH
+    )
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, max_length=curation.MAX_TAGS
+    )
+    terms = serializers.PrimaryKeyRelatedField(
+        queryset=GlossaryTerm.objects.all(), many=True, required=False
+    )
+
+
 class CertifySerializer(serializers.Serializer[Any]):
     expires_at = serializers.DateTimeField(required=False, allow_null=True)
 
@@ -308,6 +322,30 @@ class AssetViewSet(
             )
         except CurationDenied as denied:
             raise PermissionDenied(denied.message) from None
+
+    @extend_schema(request=ColumnCurationSerializer, responses={200: AssetDetailSerializer})
+    @action(detail=True, methods=["patch"], url_path=r"columns/(?P<column_id>\d+)")
+    def curate_column(
+        self, request: Request, pk: str | None = None, column_id: str = ""
+    ) -> Response:
+        """Describe a column and link it to tags and glossary terms."""
+        asset = self.get_object()
+        column = selectors.column_get(asset=asset, column_id=int(column_id))
+        self._check(asset, "catalog.column.curate", curation.CURATE_PERMISSION)
+        serializer = ColumnCurationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            curation.column_curate(
+                column=column,
+                actor=request.user,  # type: ignore[arg-type]
+                description=data.get("description"),
+                tag_names=data.get("tags"),
+                terms=data.get("terms"),
+            )
+        except CurationError as error:
+            raise_api_error(error)
+        return Response(self._detail(asset))
 
     @extend_schema(request=CertifySerializer, responses={200: AssetDetailSerializer})
     @action(detail=True, methods=["post"])

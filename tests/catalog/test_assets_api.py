@@ -251,3 +251,27 @@ def test_search_api_query_count_is_pinned(
     with django_assert_max_num_queries(14):
         body = api_client_for(analyst).get(SEARCH).json()
     assert body["count"] == 16
+
+
+def test_steward_curates_a_column_and_links_a_term(
+    api_client_for, steward: User, analyst: User, world
+) -> None:
+    from tests.catalog.factories import GlossaryTermFactory
+
+    term = GlossaryTermFactory(name="Country of residence")
+    url = f"{ASSETS}{world.customers.pk}/columns/{world.country.pk}/"
+    payload = {"description": "ISO 3166 code", "tags": ["geo"], "terms": [term.pk]}
+    assert api_client_for(analyst).patch(url, payload, format="json").status_code == 403
+    response = api_client_for(steward).patch(url, payload, format="json")
+    assert response.status_code == 200
+    column = next(c for c in response.json()["columns"] if c["name"] == "country")
+    assert (column["description"], column["tags"], column["terms"]) == (
+        "ISO 3166 code",
+        ["geo"],
+        ["Country of residence"],
+    )
+    assert "residence" in Asset.objects.get(pk=world.customers.pk).search_document
+    bad = api_client_for(steward).patch(url, {"tags": ["Bad Tag"]}, format="json")
+    assert bad.status_code == 400
+    other = f"{ASSETS}{world.customers.pk}/columns/{world.payroll.columns.get().pk}/"
+    assert api_client_for(steward).patch(other, payload, format="json").status_code == 404
