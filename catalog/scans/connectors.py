@@ -257,10 +257,17 @@ def _mysql_engine(spec: ConnectionSpec) -> Engine:
         url, connect_args=connect_args, pool_size=2, max_overflow=2, pool_pre_ping=True
     )
 
-    def lengthen_read_timeout(dbapi_connection: Any, _record: Any) -> None:
+    def set_statement_timeouts(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection._read_timeout = spec.statement_timeout  # PyMySQL applies it per read
+        # The server stops a long statement too (the client timeout only hangs up on it).
+        if "mariadb" in dbapi_connection.get_server_info().lower():
+            setting = f"max_statement_time = {spec.statement_timeout}"
+        else:
+            setting = f"max_execution_time = {spec.statement_timeout * 1000}"
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET SESSION {setting}")
 
-    sa.event.listen(engine, "connect", lengthen_read_timeout)
+    sa.event.listen(engine, "connect", set_statement_timeouts)
     return engine
 
 

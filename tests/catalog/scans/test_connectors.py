@@ -231,8 +231,11 @@ def test_mysql_engine_is_read_only(mysql_spec: ConnectionSpec, mysql_run: RunSql
     try:
         with engine.connect() as connection, pytest.raises(sa.exc.DBAPIError, match="READ ONLY"):
             connection.exec_driver_sql("INSERT INTO guarded VALUES (1)")
+        with engine.connect() as connection:
+            timeout = connection.exec_driver_sql("SELECT @@max_statement_time").scalar()
     finally:
         engine.dispose()
+    assert float(timeout) == mysql_spec.statement_timeout
     assert mysql_run("SELECT count(*) FROM guarded") == [(0,)]
 
 
