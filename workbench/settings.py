@@ -396,9 +396,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["refusal_one_line"]},
         "axes": {"level": "WARNING"},
         # Says "no hostname supplied" on every connection to the embedded broker; nothing to act on.
         "kombu.connection": {"level": "ERROR"},
     },
 }
-        "django.request": {"filters": ["refusal_one_line"]},
