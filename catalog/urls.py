@@ -51,7 +51,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sources/<int:source_id>/edit/", source_views.source_edit_view, name="source_edit"),
     path("sources/<int:source_id>/test/", source_views.source_test_view, name="source_test"),
     path("sources/<int:source_id>/scans/", source_views.scan_start_view, name="scan_start"),
-    path("scans/<int:run_id>/", source_views.scan_detail_view, name="scan_detail"),
-    path("scans/<int:run_id>/progress/", source_views.scan_progress_view, name="scan_progress"),
-    path("scans/<int:run_id>/retry/", source_views.scan_retry_view, name="scan_retry"),
+    path("sources/scans/<int:run_id>/", source_views.scan_detail_view, name="scan_detail"),
+    path(
+        "sources/scans/<int:run_id>/progress/",
+        source_views.scan_progress_view,
+        name="scan_progress",
+    ),
+    path("sources/scans/<int:run_id>/retry/", source_views.scan_retry_view, name="scan_retry"),
 ]

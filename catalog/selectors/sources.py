@@ -78,3 +78,22 @@ def schedule_next_run(task: PeriodicTask | None, *, now: datetime | None = None)
     start, delta, _ = task.crontab.schedule.remaining_delta(now or timezone.now())
     upcoming: datetime = start + delta
     return upcoming
+
+
+COUNT_LABELS = {
+    "tables": "Tables and views",
+    "columns": "Columns",
+    "changes": "Schema changes",
+    "removed": "Tables removed",
+    "pii_suggestions": "New PII suggestions",
+    "profiles": "Tables profiled",
+    "quality_passed": "Checks passed",
+    "quality_failed": "Checks failed",
+    "quality_error": "Checks that could not run",
+}
+
+
+def scan_run_counts(run: ScanRun) -> list[tuple[str, int]]:
+    """The run's figures in the users' words, in a fixed order."""
+    counts = run.counts or {}
+    return [(label, counts[key]) for key, label in COUNT_LABELS.items() if key in counts]

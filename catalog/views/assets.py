@@ -73,7 +73,8 @@ def asset_preview_view(request: HttpRequest, asset_id: int) -> HttpResponse:
     purpose = (request.GET.get("purpose") or "")[:200]
     preview = data_preview(user=_user(request), asset=asset, purpose=purpose, limit=20)
     template = "catalog/asset_preview.html" if request.htmx else "catalog/asset_preview_page.html"  # type: ignore[attr-defined]
-    status = 200 if preview.is_allowed else 403
+    # htmx swaps only successful responses: the partial carries a refusal's reason with a 200.
+    status = 200 if preview.is_allowed or request.htmx else 403  # type: ignore[attr-defined]
     return render(request, template, {"asset": asset, "preview": preview}, status=status)
 
 

@@ -137,14 +137,18 @@ def scan_start_view(request: HttpRequest, source_id: int) -> HttpResponse:
 @require_GET
 @require_permission(VIEW, audit_action="catalog.scan_view")
 def scan_detail_view(request: HttpRequest, run_id: int) -> HttpResponse:
-    return render(request, "catalog/scan_detail.html", {"run": _run_or_404(run_id)})
+    return render(request, "catalog/scan_detail.html", _run_context(_run_or_404(run_id)))
 
 
 @require_GET
 @require_permission(VIEW)
 def scan_progress_view(request: HttpRequest, run_id: int) -> HttpResponse:
     """The live part of the scan page, polled by htmx every second until the run ends."""
-    return render(request, "catalog/scan_progress.html", {"run": _run_or_404(run_id)})
+    return render(request, "catalog/scan_progress.html", _run_context(_run_or_404(run_id)))
+
+
+def _run_context(run: ScanRun) -> dict[str, object]:
+    return {"run": run, "counts": selectors.scan_run_counts(run)}
 
 
 @require_POST

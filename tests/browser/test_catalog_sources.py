@@ -49,7 +49,7 @@ def test_admin_adds_a_sqlite_source_tests_it_and_watches_the_scan_finish(
     expect(result).to_contain_text("Connected")
 
     page.get_by_role("button", name="Scan now").click()
-    expect(page).to_have_url(re.compile(r"/catalog/scans/\d+/$"))
+    expect(page).to_have_url(re.compile(r"/catalog/sources/scans/\d+/$"))
     progress = page.get_by_test_id("scan-progress")
     expect(page.get_by_role("progressbar")).to_be_visible()
     expect(progress).to_have_attribute("data-status", "succeeded", timeout=SCAN_TIMEOUT_MS)

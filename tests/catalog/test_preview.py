@@ -91,3 +91,17 @@ def test_preview_limit_is_bounded(analyst: User, world, limit: int) -> None:
 
 def test_preview_limit_caps_rows(analyst: User, world) -> None:
     assert len(data_preview(user=analyst, asset=world.customers, limit=2).rows) == 2
+
+
+def test_preview_page_shows_the_reason_when_the_source_fails(
+    client_for, analyst: User, world
+) -> None:
+    from django.urls import reverse
+
+    world.customers.source.path = "/nonexistent/crm.sqlite3"
+    world.customers.source.save()
+    url = reverse("catalog:asset_preview", args=[world.customers.pk])
+    partial = client_for(analyst).get(url, headers={"HX-Request": "true"})
+    assert partial.status_code == 200  # so that htmx shows the reason in place
+    assert 'data-testid="preview-denied"' in partial.content.decode()
+    assert client_for(analyst).get(url).status_code == 403
