@@ -127,10 +127,10 @@ WAREHOUSE_URL = env_str("WORKBENCH_WAREHOUSE_URL", f"sqlite:///{VAR_DIR / 'wareh
 CREDENTIALS_KEY = env_secret("WORKBENCH_CREDENTIALS_KEY", fallback_file=VAR_DIR / "credentials_key")
 CREDENTIALS_OLD_KEYS = env_list("WORKBENCH_CREDENTIALS_OLD_KEYS", [])
 
-# Catalog scans: rows sampled for PII classification and profiling; a running scan whose heartbeat
-# is older than CATALOG_SCAN_STALE_SECONDS (or a queued one older than its timeout) is failed.
 # Folders that SQLite and files sources may read; empty allows any path but the app's own database.
 CATALOG_SOURCE_ROOTS = env_list("WORKBENCH_SOURCE_ROOTS", [])
+# Catalog scans: rows sampled for PII classification and profiling; a running scan whose heartbeat
+# is older than CATALOG_SCAN_STALE_SECONDS (or a queued one older than its timeout) is failed.
 CATALOG_PII_SAMPLE_ROWS = env_int("WORKBENCH_SCAN_PII_SAMPLE_ROWS", 200, minimum=1)
 CATALOG_PROFILE_SAMPLE_ROWS = env_int("WORKBENCH_SCAN_PROFILE_SAMPLE_ROWS", 10_000, minimum=1)
 CATALOG_SCAN_STALE_SECONDS = env_int("WORKBENCH_SCAN_STALE_SECONDS", 600, minimum=30)
