@@ -21,14 +21,9 @@ from typing import Literal
 
 from catalog.scans.pii.kinds import PII_KINDS, SENSITIVITY_LEVELS, PiiKind, Sensitivity
 from catalog.scans.pii.names import NameMatch, kinds_ruled_out_by_name, match_column_name
+from catalog.scans.pii.sample import ValueEvidence, ValueSample
 from catalog.scans.pii.text import TextEvidence, scan_texts
-from catalog.scans.pii.values import (
-    CONFIRMING_DETECTORS,
-    VALUE_DETECTORS,
-    ValueEvidence,
-    ValueSample,
-    detect_compatible,
-)
+from catalog.scans.pii.values import CONFIRMING_DETECTORS, VALUE_DETECTORS, detect_compatible
 from catalog.scans.snapshot import TableSnapshot
 
 __all__ = [

@@ -8,13 +8,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from catalog.scans.pii.lexicons import first_name_words, fold, last_name_words
+from catalog.scans.pii.sample import MAX_TEXT_LENGTH, ValueSample
 from catalog.scans.pii.validators import (
     card_number_is_valid,
     gb_nino_is_valid,
     iban_is_valid,
     us_ssn_is_valid,
 )
-from catalog.scans.pii.values import MAX_TEXT_LENGTH, ValueSample, is_street_word, phone_strength
+from catalog.scans.pii.values import is_street_word, phone_strength
 
 MIN_TEXT_LENGTH = 20
 MIN_TEXT_WORDS = 4
