@@ -131,3 +131,19 @@ def test_bad_search_input_is_refused(query: dict[str, object]) -> None:
 def test_search_syntax_in_text_is_not_interpreted(analyst: User, catalog_rows) -> None:
     for text in ['"', "a OR b", "NEAR(", "*:", "'; drop table", "& | !"]:
         assert isinstance(names(analyst, text=text), list)
+
+
+def test_reindex_command_rebuilds_documents_written_without_the_services(analyst: User) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.catalog.factories import AssetFactory, ColumnFactory
+
+    asset = AssetFactory(name="ledger_entries")  # as a bulk load would: no search document
+    ColumnFactory(asset=asset, name="posting_date", ordinal=1)
+    assert names(analyst, text="posting") == []
+    out = StringIO()
+    call_command("catalog_search_reindex", stdout=out)
+    assert "Reindexed 1 assets" in out.getvalue()
+    assert names(analyst, text="posting") == ["ledger_entries"]
