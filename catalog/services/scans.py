@@ -278,13 +278,29 @@ def _finish(run_id: int, status: str, message: str, counts: dict[str, int] | Non
         fields["counts"] = counts
     if status != ScanStatus.FAILED:
         fields["progress_done"] = F("progress_total")
-    ScanRun.objects.filter(pk=run_id, status=ScanStatus.RUNNING).update(**fields)
+    finished = ScanRun.objects.filter(pk=run_id, status=ScanStatus.RUNNING).update(**fields)
+    run = ScanRun.objects.select_related("source").get(pk=run_id)
+    if finished:
+        _run_finished_audit(run)
     level = {
         ScanStatus.SUCCEEDED: ScanLogEntry.Level.INFO,
         ScanStatus.PARTIAL: ScanLogEntry.Level.WARNING,
     }.get(ScanStatus(status), ScanLogEntry.Level.ERROR)
     scan_log(run_id, level, f"{ScanStatus(status).label}. {message}".strip())
-    return ScanRun.objects.get(pk=run_id)
+    return run
+
+
+def _run_finished_audit(run: ScanRun) -> None:
+    """What a scan did to the catalog is in the trail too (figures, never data)."""
+    audit_record(
+        actor=None,
+        actor_username="scan",
+        action="catalog.scan_finished",
+        outcome=AuditOutcome.FAILED if run.status == ScanStatus.FAILED else AuditOutcome.DONE,
+        target=run.source,
+        reason=run.error[:500],
+        detail={"run": run.pk, "status": run.status, "counts": run.counts},
+    )
 
 
 def _summary(context: ScanContext) -> str:

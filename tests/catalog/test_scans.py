@@ -3,10 +3,14 @@ profiles, quality results, failures and the stale-run sweep."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import uuid
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import pymysql
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -90,6 +94,9 @@ def test_first_scan_catalogs_every_table_view_and_column(
     # The baseline scan records what it found but mails nobody.
     assert run.changes.filter(kind=ChangeKind.TABLE_ADDED).count() == len(expected)
     assert mail.outbox == []
+    finished = AuditEvent.objects.get(action="catalog.scan_finished")
+    assert finished.outcome == "done"
+    assert finished.detail["counts"]["tables"] == len(expected)
 
 
 def test_rescanning_an_unchanged_source_changes_nothing(
@@ -437,3 +444,53 @@ def test_postgresql_warehouse_scan(
     assert PiiSuggestion.objects.filter(column__asset__source=source, kind="email").exists()
     second = run_scan(source)
     assert second.changes.count() == 0
+
+
+@pytest.fixture
+def mariadb_database() -> Iterator[str]:
+    """A throw-away MariaDB database with two tables (CI runs MariaDB; locally when it answers)."""
+    try:
+        server = pymysql.connect(host="127.0.0.1", user="root", password="", connect_timeout=2)
+    except pymysql.err.MySQLError:
+        if os.environ.get("WORKBENCH_REQUIRE_SERVICES") == "1":
+            pytest.fail("MariaDB must answer on CI")
+        pytest.skip("no MariaDB server on 127.0.0.1:3306")
+    name = f"wbscan_{uuid.uuid4().hex[:10]}"
+    with server.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE `{name}`")
+        cursor.execute(
+            f"CREATE TABLE `{name}`.customers (id INT PRIMARY KEY, email VARCHAR(120) NOT NULL)"
+        )
+        cursor.executemany(
+            f"INSERT INTO `{name}`.customers VALUES (%s, %s)",
+            [(n, f"client{n}@example.com") for n in range(50)],
+        )
+        cursor.execute(
+            f"CREATE TABLE `{name}`.orders (id INT PRIMARY KEY, customer_id INT, "
+            f"FOREIGN KEY (customer_id) REFERENCES `{name}`.customers (id))"
+        )
+    server.commit()
+    yield name
+    with server.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+    server.close()
+
+
+def test_mariadb_source_scan(admin: User, mariadb_database: str, run_scan: RunScan) -> None:
+    source = source_create(
+        actor=admin,
+        name="Maria",
+        kind="mysql",
+        host="127.0.0.1",
+        port=3306,
+        database=mariadb_database,
+        username="root",
+        include_schemas=[mariadb_database],
+    )
+    run = run_scan(source, kind=ScanKind.FULL)
+    assert run.status == ScanStatus.SUCCEEDED, run.error
+    assert _asset_names(source) == {"customers", "orders"}
+    orders = Asset.objects.get(source=source, name="orders")
+    assert orders.foreign_keys[0]["referred_table"] == "customers"
+    assert PiiSuggestion.objects.filter(column__name="email", kind="email").exists()
+    assert run_scan(source).changes.count() == 0
