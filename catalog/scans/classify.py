@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
@@ -36,6 +36,7 @@ __all__ = [
     "classify_column",
     "classify_sample",
     "classify_table",
+    "without_rejected",
 ]
 
 Method = Literal["name", "values", "name+values"]
@@ -139,6 +140,14 @@ def classify_sample(
             name, data_type, values, table=table, min_confidence=min_confidence
         )
     return result
+
+
+def without_rejected(
+    suggestions: Sequence[PiiSuggestion], rejected_fingerprints: Collection[str]
+) -> list[PiiSuggestion]:
+    """Drop suggestions a steward already rejected on the same evidence: a rejected kind comes
+    back only once its fingerprint changes, that is once the data (or the column) changed."""
+    return [s for s in suggestions if s.fingerprint not in rejected_fingerprints]
 
 
 def classify_table(

@@ -29,6 +29,7 @@ from catalog.scans.classify import (
     classify_column,
     classify_sample,
     classify_table,
+    without_rejected,
 )
 from catalog.scans.pii.validators import (
     be_national_number_is_valid,
@@ -514,6 +515,15 @@ def test_fingerprint_changes_when_the_evidence_changes() -> None:
     assert fingerprint("iban", "varchar(34)", half, "iban") != first  # share changed
     german_only = [iban_complete("DE", f"{RNG.randrange(10**17, 10**18)}") for _ in range(30)]
     assert fingerprint("iban", "varchar(34)", german_only, "iban") != first  # shapes changed
+
+
+def test_a_rejected_suggestion_returns_only_when_the_data_changes() -> None:
+    mixed = SAMPLES["email"][:30] + [f"ref {i}" for i in range(10)]
+    [rejected] = classify_column("contact", "text", mixed)
+    rescanned = classify_column("contact", "text", list(reversed(mixed)))
+    assert without_rejected(rescanned, {rejected.fingerprint}) == []
+    only_emails = classify_column("contact", "text", SAMPLES["email"])
+    assert kinds(without_rejected(only_emails, {rejected.fingerprint})) == ["email"]
 
 
 def test_fingerprints_differ_per_kind_in_one_column() -> None:
