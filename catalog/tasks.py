@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import Task, shared_task
 from django.conf import settings
 
-from catalog.services import scans
+from catalog.services import exports, scans
 
 
 @shared_task(
@@ -39,3 +39,12 @@ def scans_fail_stale_task() -> int:
         heartbeat_seconds=settings.CATALOG_SCAN_STALE_SECONDS,
         queued_seconds=settings.CATALOG_SCAN_QUEUED_TIMEOUT_SECONDS,
     )
+
+
+@shared_task(
+    name="catalog.export_openmetadata", acks_late=True, soft_time_limit=600, time_limit=660
+)
+def catalog_export_task(export_id: int) -> str | None:
+    """Build one queued OpenMetadata export (imports openmetadata-ingestion: worker only)."""
+    export = exports.catalog_export_execute(export_id=export_id)
+    return export.status if export else None

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from catalog.views import assets as asset_views
+from catalog.views import exports as export_views
 from catalog.views import glossary as glossary_views
 from catalog.views import search as search_views
 from catalog.views import sources as source_views
@@ -58,4 +59,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="scan_progress",
     ),
     path("sources/scans/<int:run_id>/retry/", source_views.scan_retry_view, name="scan_retry"),
+    path("sources/<int:source_id>/exports/", export_views.export_start_view, name="export_start"),
+    path(
+        "sources/<int:source_id>/exports/panel/",
+        export_views.export_panel_view,
+        name="export_panel",
+    ),
+    path(
+        "sources/<int:source_id>/exports/<int:export_id>/download/",
+        export_views.export_download_view,
+        name="export_download",
+    ),
 ]

@@ -13,6 +13,8 @@ from catalog.models import DataSource, ScanRun
 from catalog.selectors import sources as selectors
 from catalog.services import scans as scan_services
 from catalog.services import sources as source_services
+from catalog.services.exports import EXPORT_PERMISSION
+from catalog.views.exports import export_panel_context
 from workbench.accounts.models import User
 from workbench.core.permissions import require_permission
 
@@ -101,6 +103,8 @@ def source_detail_view(request: HttpRequest, source_id: int) -> HttpResponse:
         "next_run": selectors.schedule_next_run(source.scan_schedule),
         "runs": selectors.source_scan_runs(source=source),
     }
+    if request.user.has_perm(EXPORT_PERMISSION):
+        context.update(export_panel_context(source))
     return render(request, "catalog/source_detail.html", context)
 
 
