@@ -302,6 +302,7 @@ SPECTACULAR_SETTINGS = {
         "AssetStatusEnum": "catalog.models.AssetStatus",
         "ScanKindEnum": "catalog.models.ScanKind",
         "ScanStatusEnum": "catalog.models.ScanStatus",
+        "ExportStatusEnum": "catalog.models.ExportStatus",
         "ChangeKindEnum": "catalog.models.ChangeKind",
         "SuggestionStatusEnum": "catalog.models.SuggestionStatus",
         "QualityCheckKindEnum": "catalog.models.QualityCheckKind",
