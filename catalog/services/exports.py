@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from catalog.export.openmetadata import ColumnCuration, OwnerInput, TableCuration, TagInput
@@ -49,6 +49,10 @@ logger = logging.getLogger(__name__)
 
 EXPORT_PERMISSION = "catalog.change_datasource"  # who may administer the source
 EXPORTS_KEPT_PER_SOURCE = 10
+# Beyond these an active export is taken for lost (its worker died, or none is running), so it
+# no longer holds the source's one active slot. The task's hard time limit is 660 s.
+RUNNING_STALE_AFTER = timedelta(minutes=15)
+QUEUED_STALE_AFTER = timedelta(hours=1)
 
 SERVICE_TYPES = {
     SourceKind.POSTGRESQL: "Postgres",
@@ -80,6 +84,7 @@ def catalog_export_start(*, source: DataSource, requested_by: User) -> tuple[Cat
         raise PermissionDenied("You may not export this source's catalog.")
     if not source.assets.filter(status=AssetStatus.ACTIVE).exists():
         raise ValidationError("This source has no catalogued tables yet; scan it first.")
+    _exports_fail_stale(source)
     for _ in range(3):
         active = CatalogExport.objects.filter(
             source=source, status__in=ACTIVE_EXPORT_STATUSES
@@ -94,6 +99,27 @@ def catalog_export_start(*, source: DataSource, requested_by: User) -> tuple[Cat
             continue  # someone queued one between our read and our insert: return theirs
         return export, True
     raise RuntimeError("Could not queue an export: the active one kept changing.")
+
+
+def _exports_fail_stale(source: DataSource) -> int:
+    """Active exports nobody finished in time end as failed, each with the reason."""
+    now = timezone.now()
+    reasons = {
+        ExportStatus.RUNNING: (
+            Q(started_at__lt=now - RUNNING_STALE_AFTER),
+            "The worker building this export stopped before it finished; export again.",
+        ),
+        ExportStatus.QUEUED: (
+            Q(created_at__lt=now - QUEUED_STALE_AFTER),
+            "No worker picked this export up in time; is a worker running?",
+        ),
+    }
+    failed = 0
+    for status, (too_old, reason) in reasons.items():
+        failed += CatalogExport.objects.filter(too_old, source=source, status=status).update(
+            status=ExportStatus.FAILED, error=reason, finished_at=now
+        )
+    return failed
 
 
 def _export_queued(export: CatalogExport, requested_by: User) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,11 @@ def _validate(entities: list[dict[str, Any]]) -> None:
     from metadata.generated.schema.entity.data.databaseSchema import DatabaseSchema
     from metadata.generated.schema.entity.data.table import Table
 
-    models = {"database": Database, "databaseSchema": DatabaseSchema, "table": Table}
+    models: dict[str, Any] = {
+        "database": Database,
+        "databaseSchema": DatabaseSchema,
+        "table": Table,
+    }
     for entity in entities:
         models[entity["entityType"]].model_validate(entity["entity"])
 
@@ -232,6 +237,45 @@ def test_start_queues_once_audits_and_enqueues_after_commit(
     assert export.status == ExportStatus.QUEUED
     assert len(callbacks) == 1
     assert AuditEvent.objects.filter(action="catalog.export_requested", actor=admin).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "age", "reason"),
+    [
+        (ExportStatus.RUNNING, timedelta(minutes=16), "stopped before it finished"),
+        (ExportStatus.QUEUED, timedelta(hours=2), "No worker picked this export up"),
+    ],
+    ids=["running-worker-died", "queued-no-worker"],
+)
+def test_a_lost_export_no_longer_blocks_a_new_one(
+    scanned: DataSource, admin: User, status: str, age: timedelta, reason: str
+) -> None:
+    lost = _queued(scanned, admin)
+    old = timezone.now() - age
+    CatalogExport.objects.filter(pk=lost.pk).update(status=status, created_at=old, started_at=old)
+
+    fresh, created = catalog_export_start(source=scanned, requested_by=admin)
+
+    assert created
+    assert fresh.pk != lost.pk
+    lost.refresh_from_db()
+    assert lost.status == ExportStatus.FAILED
+    assert reason in lost.error
+
+
+@pytest.mark.django_db
+def test_a_recent_running_export_is_returned_not_failed(scanned: DataSource, admin: User) -> None:
+    running = _queued(scanned, admin)
+    CatalogExport.objects.filter(pk=running.pk).update(
+        status=ExportStatus.RUNNING, started_at=timezone.now() - timedelta(minutes=5)
+    )
+
+    again, created = catalog_export_start(source=scanned, requested_by=admin)
+
+    assert not created
+    assert again.pk == running.pk
+    assert again.status == ExportStatus.RUNNING
 
 
 @pytest.mark.django_db
