@@ -281,6 +281,7 @@ class AssetViewSet(
 
     permission_classes = [CanDiscover]
     http_method_names = ["get", "patch", "post", "head", "options"]
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[Asset]:
         return selectors.asset_list(user=self.request.user)
@@ -405,6 +406,7 @@ class PiiSuggestionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     permission_classes = [CanReviewPii]
     serializer_class = SuggestionSerializer
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[PiiSuggestion]:
         visible = Asset.objects.visible_to(self.request.user).values("pk")
@@ -451,6 +453,7 @@ class QualityCheckViewSet(viewsets.ModelViewSet[QualityCheck]):
 
     permission_classes = [CanDiscover]
     serializer_class = QualityCheckSerializer
+    lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[QualityCheck]:

@@ -84,6 +84,7 @@ class GlossaryTermSerializer(serializers.ModelSerializer[GlossaryTerm]):
 class GlossaryTermViewSet(viewsets.ModelViewSet[GlossaryTerm]):
     serializer_class = GlossaryTermSerializer
     permission_classes = [CanDiscover]
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[GlossaryTerm]:
         text = (self.request.query_params.get("q") or "")[:120]

@@ -275,3 +275,19 @@ def test_steward_curates_a_column_and_links_a_term(
     assert bad.status_code == 400
     other = f"{ASSETS}{world.customers.pk}/columns/{world.payroll.columns.get().pk}/"
     assert api_client_for(steward).patch(other, payload, format="json").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{SUGGESTIONS}abc/accept/",
+        f"{SUGGESTIONS}1e3/reject/",
+        f"{ASSETS}x/",
+        f"{CHECKS}-1/",
+        "/api/catalog/glossary/%20/",
+    ],
+)
+def test_non_numeric_ids_are_404(api_client_for, steward: User, url: str) -> None:
+    client = api_client_for(steward)
+    response = client.post(url) if url.endswith(("accept/", "reject/")) else client.get(url)
+    assert response.status_code == 404
