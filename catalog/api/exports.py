@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -57,7 +58,7 @@ class CatalogExportSerializer(serializers.ModelSerializer[CatalogExport]):
     def get_download_url(self, export: CatalogExport) -> str | None:
         if export.status != "succeeded":
             return None
-        return f"/api/catalog/exports/{export.pk}/download/"
+        return reverse("catalog-export-download", args=[export.pk])
 
 
 class ExportPermission(BasePermission):

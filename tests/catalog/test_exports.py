@@ -4,6 +4,8 @@ OpenMetadata's own models), the queue and the worker, failures, pages, API and t
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -649,3 +651,33 @@ def test_command_refuses_bad_input_clearly(
 def test_command_refuses_an_unscanned_source(sqlite_source: DataSource) -> None:
     with pytest.raises(CommandError, match="scan it first"):
         call_command("catalog_export_openmetadata", "Warehouse")
+
+
+# --- the request path -------------------------------------------------------------------------
+
+
+def test_the_request_path_never_imports_openmetadata_ingestion(settings: Any) -> None:
+    """It takes seconds to import: pages and API load every view without it (workers use it)."""
+    script = (
+        "import sys, django; django.setup(); "
+        "from django.urls import get_resolver; get_resolver().url_patterns; "
+        "import catalog.views.exports, catalog.api.exports, catalog.services.exports, "
+        "catalog.tasks; "
+        "print(sorted(m for m in sys.modules if m == 'metadata' or m.startswith('metadata.')))"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "workbench.settings",
+        "WORKBENCH_VAR_DIR": str(settings.VAR_DIR),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=str(settings.BASE_DIR),
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
