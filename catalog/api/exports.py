@@ -122,6 +122,7 @@ class CatalogExportViewSet(viewsets.GenericViewSet[CatalogExport]):
 
     permission_classes = [ExportPermission]
     serializer_class = CatalogExportSerializer
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[CatalogExport]:
         return selectors.catalog_export_list()

@@ -589,12 +589,14 @@ def test_api_answers_bad_requests_with_the_error_format(
     unscanned = client.post(f"/api/catalog/sources/{sqlite_source.pk}/exports/")
     missing_source = client.post("/api/catalog/sources/999999/exports/")
     missing_export = client.get("/api/catalog/exports/999999/")
+    not_a_number = client.get("/api/catalog/exports/abc/download/")
 
     assert unscanned.status_code == 400
     assert "scan it first" in json.dumps(unscanned.json()["error"])
     assert missing_source.status_code == 404
     assert missing_export.status_code == 404
     assert missing_export.json()["error"]["code"] == "not_found"
+    assert not_a_number.status_code == 404
     assert not CatalogExport.objects.exists()
 
 
