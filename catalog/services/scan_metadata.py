@@ -30,6 +30,7 @@ from workbench.accounts.models import User
 if TYPE_CHECKING:
     from catalog.scans.snapshot import SourceSnapshot, TableSnapshot
 
+from catalog.search import asset_search_refresh
 from catalog.services.scan_context import Key, ScanContext
 
 # --- metadata --------------------------------------------------------------------------
@@ -69,9 +70,11 @@ def phase_metadata(context: ScanContext) -> None:
         context.counts["columns"] += len(table.columns)
         context.step("metadata")
     _assets_sweep_removed(context, existing)
-    Asset.objects.filter(pk__in=[asset.pk for asset in context.assets.values()]).update(
-        last_seen_at=timezone.now()
-    )
+    scanned_ids = [asset.pk for asset in context.assets.values()]
+    Asset.objects.filter(pk__in=scanned_ids).update(last_seen_at=timezone.now())
+    # Search reads a stored document per asset (no signals): new and changed names, comments and
+    # columns become findable as soon as the metadata phase ends.
+    asset_search_refresh(asset_ids=scanned_ids)
 
 
 def phase_metadata_readonly(context: ScanContext) -> None:

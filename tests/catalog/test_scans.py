@@ -33,6 +33,7 @@ from catalog.models import (
     SuggestionStatus,
     TableProfile,
 )
+from catalog.search import SearchQuery, asset_search
 from catalog.services import scans as scan_services
 from catalog.services.scans import (
     ScanSourceUnavailable,
@@ -97,6 +98,20 @@ def test_first_scan_catalogs_every_table_view_and_column(
     finished = AuditEvent.objects.get(action="catalog.scan_finished")
     assert finished.outcome == "done"
     assert finished.detail["counts"]["tables"] == len(expected)
+
+
+def test_scanned_tables_are_found_by_search_on_names_and_column_names(
+    sqlite_source: DataSource, run_scan: RunScan, admin: User
+) -> None:
+    run_scan(sqlite_source)
+
+    by_name = asset_search(user=admin, query=SearchQuery(text="customers"), with_facets=False)
+    by_column = asset_search(
+        user=admin, query=SearchQuery(text="credit_card_number"), with_facets=False
+    )
+
+    assert "customers" in {asset.name for asset in by_name.assets}
+    assert "customers" in {asset.name for asset in by_column.assets}
 
 
 def test_rescanning_an_unchanged_source_changes_nothing(
