@@ -30,11 +30,17 @@ class SearchView(APIView):
             OpenApiParameter("source", int, many=True, description="Source ids"),
             OpenApiParameter("domain", str, many=True, description="Domain codes"),
             OpenApiParameter("tag", str, many=True, description="Tag names (all must match)"),
-            OpenApiParameter("classification", int, many=True, description="0 to 3"),
+            OpenApiParameter(
+                "classification", int, many=True, enum=[0, 1, 2, 3], description="0 to 3"
+            ),
             OpenApiParameter("owner", str, many=True, description="Owner usernames"),
-            OpenApiParameter("certified", str, description="true or false"),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int, description=f"1 to {MAX_PAGE_SIZE}, default 20"),
+            OpenApiParameter("certified", str, enum=["true", "false"]),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 10_000}),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                description=f"1 to {MAX_PAGE_SIZE}, default 20",
+            ),
         ],
         responses={
             200: inline_serializer(

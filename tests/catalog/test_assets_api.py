@@ -34,6 +34,10 @@ def test_outsider_gets_403_and_nothing(api_client_for, outsider: User, world) ->
         response = client.get(url)
         assert response.status_code == 403
         assert "customers" not in response.content.decode()
+        # The refusal names the role that opens it, not an internal permission code.
+        message = response.json()["error"]["message"]
+        assert "catalog." not in message
+        assert "role" in message
 
 
 def test_analyst_lists_only_what_they_may_discover(api_client_for, analyst: User, world) -> None:
@@ -291,3 +295,14 @@ def test_non_numeric_ids_are_404(api_client_for, steward: User, url: str) -> Non
     client = api_client_for(steward)
     response = client.post(url) if url.endswith(("accept/", "reject/")) else client.get(url)
     assert response.status_code == 404
+
+
+def test_a_refused_preview_answers_in_the_error_format(
+    api_client_for, analyst: User, world
+) -> None:
+    response = api_client_for(analyst).get(f"{ASSETS}{world.payroll.pk}/preview/")
+
+    assert response.status_code in {403, 404}
+    body = response.json()
+    assert set(body) == {"error"}
+    assert "98765" not in response.content.decode()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -16,23 +17,25 @@ from rest_framework.throttling import BaseThrottle, UserRateThrottle
 from workbench.audit import selectors, services
 from workbench.audit.api.serializers import AuditEventSerializer, AuditVerificationSerializer
 from workbench.audit.forms import AuditFilterForm
-from workbench.audit.models import AuditEvent, AuditVerification
+from workbench.audit.models import AuditEvent, AuditOutcome, AuditVerification
 from workbench.core.api.permissions import has_django_permission
 
 CanViewTrail = has_django_permission(selectors.AUDIT_TRAIL_PERMISSION)
 
 FILTER_PARAMETERS = [
-    OpenApiParameter(name, str, description=description)
-    for name, description in [
-        ("actor", "Username contains"),
-        ("action", "Action code, or its start or the start of a part: auth. or login"),
-        ("target_type", "Exact target type, e.g. accounts.user"),
-        ("target_id", "Exact target id"),
-        ("outcome", "allowed, denied, done or failed"),
-        ("request_id", "Exact request id"),
-        ("since", "ISO date-time, inclusive"),
-        ("until", "ISO date-time, exclusive"),
-    ]
+    *(
+        OpenApiParameter(name, str, description=description)
+        for name, description in [
+            ("actor", "Username contains"),
+            ("action", "Action code, or its start or the start of a part: auth. or login"),
+            ("target_type", "Exact target type, e.g. accounts.user"),
+            ("target_id", "Exact target id"),
+            ("request_id", "Exact request id"),
+        ]
+    ),
+    OpenApiParameter("outcome", str, enum=[choice.value for choice in AuditOutcome]),
+    OpenApiParameter("since", OpenApiTypes.DATETIME, description="ISO date-time, inclusive"),
+    OpenApiParameter("until", OpenApiTypes.DATETIME, description="ISO date-time, exclusive"),
 ]
 
 
