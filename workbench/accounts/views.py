@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -76,10 +75,6 @@ def login_locked_out(
     )
     context = {"form": form, "lockout_message": message}
     return render(request, "accounts/login.html", context, status=429)
-
-
-def admin_login_redirect_view(request: HttpRequest) -> HttpResponse:
-    return redirect_to_login(request.GET.get("next") or "/admin/")
 
 
 class LogoutView(auth_views.LogoutView):
