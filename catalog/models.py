@@ -267,6 +267,20 @@ class Asset(models.Model):
     certified_at = models.DateTimeField(null=True, blank=True)
     certification_expires_at = models.DateTimeField(null=True, blank=True)
     usage_count = models.PositiveIntegerField(default=0)
+    pii_kinds = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Sorted union of the active columns' PII kinds, as policies read them.",
+    )
+    access_class = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="Key of the asset's policy attribute class (classification, domain, residency, "
+        "certification, PII kinds); lists are filtered by the classes a user may use.",
+    )
     first_seen_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
@@ -309,6 +323,14 @@ class Asset(models.Model):
         permissions = [
             ("curate_asset", "Can curate catalog assets (description, owners, tags, terms)"),
             ("certify_asset", "Can certify an asset as a trusted (golden) dataset"),
+            # Object permissions held through django-guardian by grants from access requests
+            # (workbench.governance.actions.grant_codename); never given to a role.
+            ("grant_discover", "Granted: discover this asset"),
+            ("grant_preview", "Granted: preview this asset"),
+            ("grant_query", "Granted: query this asset"),
+            ("grant_use_in_sandbox", "Granted: use this asset in the prompt sandbox"),
+            ("grant_train_model", "Granted: train a model on this asset"),
+            ("grant_export", "Granted: export this asset"),
         ]
 
     def __str__(self) -> str:

@@ -54,10 +54,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "guardian",
     "workbench.core",
     "workbench.accounts",
     "workbench.audit",
     "workbench.demo",
+    "workbench.governance",
     "catalog",
     "sandbox",
     "literacy",
@@ -159,7 +161,11 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Object permissions from access-request grants (workbench.governance.actions).
+    "guardian.backends.ObjectPermissionBackend",
 ]
+# No guardian "AnonymousUser" row: anonymous visitors hold nothing, by default.
+ANONYMOUS_USER_NAME = None
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -45,6 +45,20 @@ CATALOG_STEWARDSHIP = CATALOG_DISCOVER | frozenset(
         "catalog.add_glossaryterm",
         "catalog.change_glossaryterm",
         "catalog.delete_glossaryterm",
+        # Deciding who may use the domain's data (scoped to their domains by the services).
+        "governance.decide_accessrequest",
+        "governance.revoke_grant",
+        "governance.view_accessrequest",
+        "governance.view_grant",
+    }
+)
+# Reading the governance record: policies, requests, grants (auditors and stewards).
+GOVERNANCE_READ = frozenset(
+    {
+        "governance.view_policy",
+        "governance.view_policyversion",
+        "governance.view_accessrequest",
+        "governance.view_grant",
     }
 )
 
@@ -85,7 +99,7 @@ ROLE_SPECS: dict[Role, RoleSpec] = {
         RoleSpec(
             Role.AUDITOR,
             "Read and export the audit trail and check that nobody has tampered with it.",
-            frozenset({"audit.view_audit_trail", "audit.view_auditevent"}),
+            frozenset({"audit.view_audit_trail", "audit.view_auditevent"}) | GOVERNANCE_READ,
         ),
     )
 }
