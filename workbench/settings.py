@@ -140,6 +140,13 @@ CATALOG_SCAN_QUEUED_TIMEOUT_SECONDS = env_int(
     "WORKBENCH_SCAN_QUEUED_TIMEOUT_SECONDS", 6 * 3600, minimum=60
 )
 
+# Access requests: decided within the SLA, stewards reminded when it passes, the domain's data
+# owner alerted when a request is overdue by a further escalation period; grantees warned before
+# their grant expires.
+ACCESS_SLA_HOURS = env_int("WORKBENCH_ACCESS_SLA_HOURS", 4, minimum=1)
+ACCESS_ESCALATION_HOURS = env_int("WORKBENCH_ACCESS_ESCALATION_HOURS", 4, minimum=1)
+GRANT_EXPIRY_NOTICE_DAYS = env_int("WORKBENCH_GRANT_EXPIRY_NOTICE_DAYS", 3, minimum=0)
+
 # --- Cache --------------------------------------------------------------------------------------
 
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))

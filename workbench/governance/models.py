@@ -141,6 +141,12 @@ class AccessRequest(models.Model):
                 condition=~Q(decided_by=models.F("requester")),
                 name="access_request_not_self_decided",
             ),
+            # One open request per user, asset and action: a double submit cannot queue two.
+            models.UniqueConstraint(
+                fields=["requester", "asset", "action"],
+                condition=Q(status="pending"),
+                name="access_request_one_pending",
+            ),
         ]
         indexes = [models.Index(fields=["status", "due_at"], name="access_request_queue_idx")]
 
