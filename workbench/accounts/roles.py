@@ -62,33 +62,45 @@ GOVERNANCE_READ = frozenset(
     }
 )
 
+# Taking literacy courses and quizzes, earning badges: everyone with a role.
+LITERACY_LEARNER = frozenset({"literacy.take_course"})
+# HR / L&D: author courses, award badges, pair data buddies, see everyone's literacy progress.
+LITERACY_HR = LITERACY_LEARNER | frozenset(
+    {
+        "literacy.author_course",
+        "literacy.award_badge",
+        "literacy.assign_buddy",
+        "literacy.view_literacy_dashboard",
+    }
+)
+
 ROLE_SPECS: dict[Role, RoleSpec] = {
     spec.role: spec
     for spec in (
         RoleSpec(
             Role.BUSINESS_USER,
             "Find trusted data, preview it masked, request access and try AI on it.",
-            CATALOG_DISCOVER,
+            CATALOG_DISCOVER | LITERACY_LEARNER,
         ),
         RoleSpec(
             Role.DATA_STEWARD,
             "Curate your domain's assets and decide who may use them.",
-            CATALOG_STEWARDSHIP,
+            CATALOG_STEWARDSHIP | LITERACY_LEARNER,
         ),
         RoleSpec(
             Role.DATA_OWNER,
             "Stay accountable for your domain's data and its access decisions.",
-            CATALOG_STEWARDSHIP,
+            CATALOG_STEWARDSHIP | LITERACY_LEARNER,
         ),
         RoleSpec(
             Role.AI_REVIEWER,
             "Review citizen models and decide what goes live.",
-            CATALOG_DISCOVER,
+            CATALOG_DISCOVER | LITERACY_LEARNER,
         ),
         RoleSpec(
             Role.HR,
             "Follow literacy progress across departments and award badges.",
-            frozenset(),
+            LITERACY_HR,
         ),
         RoleSpec(
             Role.PLATFORM_ADMIN,
@@ -99,7 +111,9 @@ ROLE_SPECS: dict[Role, RoleSpec] = {
         RoleSpec(
             Role.AUDITOR,
             "Read and export the audit trail and check that nobody has tampered with it.",
-            frozenset({"audit.view_audit_trail", "audit.view_auditevent"}) | GOVERNANCE_READ,
+            frozenset({"audit.view_audit_trail", "audit.view_auditevent"})
+            | GOVERNANCE_READ
+            | LITERACY_LEARNER,
         ),
     )
 }
