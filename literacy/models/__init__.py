@@ -22,6 +22,14 @@ from literacy.models.learning import (
     QuizAttempt,
     Tier,
 )
+from literacy.models.okrs import (
+    CheckIn,
+    CheckInSource,
+    KeyResult,
+    KeyResultCategory,
+    MetricStatus,
+    Objective,
+)
 from literacy.models.snapshots import LiteracySnapshot
 
 __all__ = [
@@ -30,15 +38,21 @@ __all__ = [
     "BadgeAward",
     "BadgeCriterion",
     "BuddyPairing",
+    "CheckIn",
+    "CheckInSource",
     "Choice",
     "Course",
     "CourseProgress",
     "CriterionKind",
+    "KeyResult",
+    "KeyResultCategory",
     "LearnerProfile",
     "LearningPath",
     "Lesson",
     "LessonCompletion",
     "LiteracySnapshot",
+    "MetricStatus",
+    "Objective",
     "PlatformEvent",
     "Question",
     "QuestionKind",
