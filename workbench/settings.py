@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "workbench.audit",
     "workbench.demo",
     "workbench.governance",
+    "workbench.notifications",
     "catalog",
     "sandbox",
     "literacy",
@@ -207,6 +208,31 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "workbench@localhost")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_TIMEOUT = 10
+
+# --- Notifications ------------------------------------------------------------------------------
+
+# Links in emails and chat messages start with this address (the one people open the app at).
+NOTIFICATIONS_SITE_URL = env_url(
+    "WORKBENCH_PUBLIC_URL", "http://localhost:8000", schemes=("http", "https")
+).rstrip("/")
+# Chat webhooks may point only at these hosts (".example.com" allows its subdomains), over https
+# unless WORKBENCH_CHAT_WEBHOOK_ALLOW_HTTP is on: a webhook must not reach inside the network.
+NOTIFICATIONS_WEBHOOK_HOSTS = env_list(
+    "WORKBENCH_CHAT_WEBHOOK_HOSTS",
+    ["hooks.slack.com", ".webhook.office.com", ".logic.azure.com", ".powerplatform.com"],
+)
+NOTIFICATIONS_WEBHOOK_ALLOW_HTTP = env_bool("WORKBENCH_CHAT_WEBHOOK_ALLOW_HTTP", False)
+NOTIFICATIONS_WEBHOOK_TIMEOUT = env_int("WORKBENCH_CHAT_WEBHOOK_TIMEOUT", 5, minimum=1)
+# A webhook whose deliveries fail this many times in a row is disabled and shown to admins.
+NOTIFICATIONS_WEBHOOK_MAX_FAILURES = env_int("WORKBENCH_CHAT_WEBHOOK_MAX_FAILURES", 5, minimum=1)
+# Retries of one email or chat message, waiting base × 2^n seconds (capped) between attempts.
+NOTIFICATIONS_MAX_RETRIES = env_int("WORKBENCH_NOTIFY_MAX_RETRIES", 5, minimum=0)
+NOTIFICATIONS_RETRY_BACKOFF_SECONDS = float(
+    env_int("WORKBENCH_NOTIFY_RETRY_BACKOFF_SECONDS", 30, minimum=1)
+)
+NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS = float(
+    env_int("WORKBENCH_NOTIFY_RETRY_BACKOFF_MAX_SECONDS", 3600, minimum=1)
+)
 
 # --- HTTP security ------------------------------------------------------------------------------
 
