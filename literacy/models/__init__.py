@@ -59,4 +59,5 @@ __all__ = [
     "Quiz",
     "QuizAttempt",
     "Tier",
+    "Tip",
 ]
