@@ -62,8 +62,9 @@ GOVERNANCE_READ = frozenset(
     }
 )
 
-# Taking literacy courses and quizzes, earning badges: everyone with a role.
-LITERACY_LEARNER = frozenset({"literacy.take_course"})
+# Taking literacy courses and quizzes, earning badges, following one's team OKRs (and the
+# company's): everyone with a role.
+LITERACY_LEARNER = frozenset({"literacy.take_course", "literacy.view_okrs"})
 # HR / L&D: author courses, award badges, pair data buddies, see everyone's literacy progress.
 LITERACY_HR = LITERACY_LEARNER | frozenset(
     {
@@ -71,6 +72,8 @@ LITERACY_HR = LITERACY_LEARNER | frozenset(
         "literacy.award_badge",
         "literacy.assign_buddy",
         "literacy.view_literacy_dashboard",
+        # Every team's OKRs and the data/AI key-result check.
+        "literacy.view_all_okrs",
     }
 )
 
