@@ -1,0 +1,1 @@
+"""OKRs: objectives, key results that update themselves from platform metrics, check-ins."""
