@@ -39,6 +39,14 @@ DEFAULT_SCHEDULES = (
         description="Appends a signed checkpoint of the audit chain's head outside the database, "
         "so that a trail cut short or rolled back is detected.",
     ),
+    DefaultSchedule(
+        name="Refresh OKR key results from their metrics",
+        task="literacy.okr_key_results_refresh",
+        minute="23",
+        hour="*",
+        description="Key results bound to a platform metric read it and record each change as a "
+        "check-in; one whose metric has no value or stops refreshing is flagged stale.",
+    ),
 )
 
 
