@@ -40,6 +40,30 @@ DEFAULT_SCHEDULES = (
         "so that a trail cut short or rolled back is detected.",
     ),
     DefaultSchedule(
+        name="Expire access grants",
+        task="governance.grants_expire",
+        minute="*/5",
+        hour="*",
+        description="Ends grants whose time is up: removes their permission, records it in the "
+        "audit trail and tells the grantee.",
+    ),
+    DefaultSchedule(
+        name="Warn of expiring grants",
+        task="governance.grants_notify_expiring",
+        minute="23",
+        hour="*",
+        description="Tells each grantee once, WORKBENCH_GRANT_EXPIRY_NOTICE_DAYS before their "
+        "grant ends.",
+    ),
+    DefaultSchedule(
+        name="Remind and escalate access requests",
+        task="governance.requests_remind",
+        minute="*/10",
+        hour="*",
+        description="Reminds stewards of requests past their SLA and escalates long-overdue ones "
+        "to the domain's data owner (each once).",
+    ),
+    DefaultSchedule(
         name="Refresh OKR key results from their metrics",
         task="literacy.okr_key_results_refresh",
         minute="23",
