@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class GovernanceConfig(AppConfig):
     name = "workbench.governance"
     label = "governance"
     verbose_name = "Access governance"
+
+    def ready(self) -> None:
+        from workbench.governance.masking_defaults import masking_rules_after_migrate
+
+        # Default masking rules exist on every fresh install and after a test flush.
+        post_migrate.connect(masking_rules_after_migrate, sender=self)
