@@ -1,0 +1,1 @@
+"""Governance REST API, mounted at /api/governance/."""

@@ -1,0 +1,1 @@
+"""Governance pages, one module per area (policies, simulator, heat-map, overview, requests...)."""
