@@ -107,28 +107,37 @@ def grant_may_revoke(*, user: User, grant: Grant) -> bool:
     return Asset.objects.curatable_by(user).filter(pk=grant.asset_id).exists()
 
 
+def grant_check_may_revoke(*, user: User, grant: Grant) -> None:
+    """Refuse (audited) unless the user may revoke the grant."""
+    if grant_may_revoke(user=user, grant=grant):
+        return
+    audit_record(
+        actor=user,
+        action="governance.grant.revoked",
+        outcome=AuditOutcome.DENIED,
+        target=grant,
+        reason="Not a steward or owner of the asset or its domain",
+    )
+    raise GrantDenied(
+        "Only a steward or owner of the asset's domain, or a platform admin, can revoke this grant."
+    )
+
+
 def grant_revoke(*, grant: Grant, actor: User, reason: str) -> Grant:
     """End a live grant now, with a reason the grantee is told; audited."""
     reason = (reason or "").strip()
-    if not grant_may_revoke(user=actor, grant=grant):
-        audit_record(
-            actor=actor,
-            action="governance.grant.revoked",
-            outcome=AuditOutcome.DENIED,
-            target=grant,
-            reason="Not a steward or owner of the asset or its domain",
-        )
-        raise GrantDenied(
-            "Only a steward or owner of the asset's domain, or a platform admin, can revoke "
-            "this grant."
-        )
+    grant_check_may_revoke(user=actor, grant=grant)
     if len(reason) < REVOKE_REASON_MIN_LENGTH:
         raise GrantError(
             "Say why the grant is revoked; the grantee is told.",
             {"reason": f"At least {REVOKE_REASON_MIN_LENGTH} characters."},
         )
     with transaction.atomic():
-        locked = Grant.objects.select_for_update().select_related("asset", "user").get(pk=grant.pk)
+        locked = (
+            Grant.objects.select_for_update(of=("self",))
+            .select_related("asset", "user")
+            .get(pk=grant.pk)
+        )
         now = timezone.now()
         if not _is_live(locked, now):
             raise GrantConflict(f"This grant is already {grant_state(locked, now)}.")

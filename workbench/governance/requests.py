@@ -259,7 +259,7 @@ def _decide(
 ) -> AccessRequest:
     comment = (comment or "").strip()
     verb = "approved" if status == RequestStatus.APPROVED else "denied"
-    _check_may_decide(access_request, approver, verb)
+    access_request_check_may_decide(access_request=access_request, user=approver, verb=verb)
     if len(comment) > COMMENT_MAX_LENGTH:
         raise AccessRequestError(
             "The comment is too long.", {"comment": f"At most {COMMENT_MAX_LENGTH} characters."}
@@ -282,8 +282,11 @@ def _decide(
     return locked
 
 
-def _check_may_decide(access_request: AccessRequest, user: User, verb: str) -> None:
-    """Refuse (audited, outside the transaction so the refusal stays recorded)."""
+def access_request_check_may_decide(
+    *, access_request: AccessRequest, user: User, verb: str
+) -> None:
+    """Refuse (audited, outside any transaction so the refusal stays recorded) unless the user
+    may decide the request; `verb` is "approved" or "denied"."""
     if access_request_may_decide(user=user, access_request=access_request):
         return
     if access_request.requester_id == user.pk:

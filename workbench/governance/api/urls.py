@@ -1,9 +1,11 @@
 """Governance API routes (/api/governance/). Each area adds its routes here."""
 
 from django.urls import URLPattern, URLResolver, path
+from rest_framework.routers import DefaultRouter
 
 from workbench.governance.api import metrics as metrics_api
 from workbench.governance.api import policies as policy_api
+from workbench.governance.api import requests as request_api
 from workbench.governance.api import simulator as simulator_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -47,3 +49,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("heatmap/", simulator_api.HeatmapView.as_view(), name="api-governance-heatmap"),
     path("decisions/", metrics_api.DecisionListView.as_view(), name="api-governance-decisions"),
 ]
+
+# Access requests and grants (viewsets: list, retrieve, create, approve/deny/cancel, revoke).
+request_router = DefaultRouter(trailing_slash=True)
+request_router.include_root_view = False
+request_router.register(
+    "requests", request_api.AccessRequestViewSet, basename="api-governance-request"
+)
+request_router.register("grants", request_api.GrantViewSet, basename="api-governance-grant")
+urlpatterns += request_router.urls

@@ -19,6 +19,7 @@ from workbench.governance.grants import (
     GrantConflict,
     GrantDenied,
     GrantError,
+    grant_check_may_revoke,
     grant_may_revoke,
     grant_revoke,
     grant_state,
@@ -58,6 +59,10 @@ def grant_revoke_view(request: HttpRequest, grant_id: int) -> HttpResponse:
     grant = selectors.access_grant(user, grant_id)
     if request.method == "GET":
         return _revoke_page(request, grant, RevokeForm())
+    try:
+        grant_check_may_revoke(user=user, grant=grant)
+    except GrantDenied as denied:
+        raise PermissionDenied(denied.message) from None
     form = RevokeForm(request.POST)
     if not form.is_valid():
         return _revoke_page(request, grant, form, status=400)

@@ -183,6 +183,13 @@ def request_decide_view(request: HttpRequest, request_id: int, decision: str) ->
     if decision not in {"approve", "deny"}:
         raise Http404("Unknown decision")
     access_request = selectors.access_access_request(request.user, request_id)
+    verb = "approved" if decision == "approve" else "denied"
+    try:
+        services.access_request_check_may_decide(
+            access_request=access_request, user=_user(request), verb=verb
+        )
+    except AccessRequestDenied as denied:
+        raise PermissionDenied(denied.message) from None
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _detail_page(request, access_request, form, status=400)
