@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "workbench.core.context_processors.navigation",
+                "workbench.notifications.context_processors.unread_notifications",
             ],
         },
     },

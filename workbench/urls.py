@@ -19,6 +19,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("tokens/<int:pk>/", ApiTokenDetailView.as_view(), name="api-token-detail"),
     path("audit/", include("workbench.audit.api.urls")),
     path("catalog/", include("catalog.api.urls")),
+    path("notifications/", include("workbench.notifications.api.urls")),
     path("governance/", include("workbench.governance.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's page carries an inline <style>; only this page may use inline styles.
@@ -38,6 +39,7 @@ urlpatterns = [
     path("accounts/", include("workbench.accounts.urls")),
     path("audit/", include("workbench.audit.urls")),
     path("catalog/", include("catalog.urls")),
+    path("notifications/", include("workbench.notifications.urls")),
     path("governance/", include("workbench.governance.urls")),
     path("api/", include(api_patterns)),
     # One sign-in page for everyone, with the same throttling and audit as the rest of the app.

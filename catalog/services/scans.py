@@ -40,6 +40,7 @@ from catalog.services.sources import source_connection_spec
 from workbench.accounts.models import User
 from workbench.audit.models import AuditOutcome
 from workbench.audit.services import audit_record
+from workbench.notifications.hooks import scan_failed_notify
 
 if TYPE_CHECKING:
     pass
@@ -148,6 +149,7 @@ def scan_runs_fail_stale(*, heartbeat_seconds: int, queued_seconds: int) -> int:
         )
         if updated:
             scan_log(run.pk, ScanLogEntry.Level.ERROR, message)
+            scan_failed_notify(run=ScanRun.objects.select_related("source").get(pk=run.pk))
             failed += 1
     return failed
 
@@ -282,6 +284,8 @@ def _finish(run_id: int, status: str, message: str, counts: dict[str, int] | Non
     run = ScanRun.objects.select_related("source").get(pk=run_id)
     if finished:
         _run_finished_audit(run)
+        if status == ScanStatus.FAILED:
+            scan_failed_notify(run=run)
     level = {
         ScanStatus.SUCCEEDED: ScanLogEntry.Level.INFO,
         ScanStatus.PARTIAL: ScanLogEntry.Level.WARNING,

@@ -77,6 +77,22 @@ DESTINATIONS: tuple[Destination, ...] = (
         needs_role=True,
     ),
     Destination(
+        "notifications",
+        "Notifications",
+        "Requests waiting for you, decisions, expiring grants, reviews and failures; choose "
+        "which also reach you by email or chat.",
+        "notifications:list",
+        in_navbar=False,
+    ),
+    Destination(
+        "chat_webhooks",
+        "Chat webhooks",
+        "Webhooks that keep failing, and the organisation's chat channels.",
+        "notifications:failing_webhooks",
+        permission="notifications.manage_organisation_webhooks",
+        in_navbar=False,
+    ),
+    Destination(
         "profile",
         "Your profile",
         "Your roles, the attributes policies read about you, and your API token.",

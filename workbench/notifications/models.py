@@ -172,6 +172,12 @@ class ChatWebhook(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        permissions = [
+            (
+                "manage_organisation_webhooks",
+                "Can manage organisation chat webhooks and see failing webhooks",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(flavour__in=[choice.value for choice in ChatFlavour]),

@@ -69,7 +69,7 @@ def notify(
             kind=kind, title=title, body=body, url=url, made=made, choices=choices
         )
     )
-    return [notification for notification, _ in made if notification.pk is not None]
+    return [notification for notification, _ in made]
 
 
 def _distinct_active(recipients: Iterable[User]) -> list[User]:
@@ -107,9 +107,11 @@ def _notification_create(
         url=url[:500],
         **target_fields,
     )
-    # With in-app turned off the row is not kept, but email and chat still go out.
-    if choice.in_app:
-        notification.save()
+    # With in-app turned off the row is kept as already read (the history of what was sent, and
+    # what its email or chat delivery hangs on), so it never counts as unread.
+    if not choice.in_app:
+        notification.read_at = notification.created_at
+    notification.save()
     return notification, user
 
 
@@ -127,32 +129,44 @@ def _deliveries_enqueue(
     subject = title[:TITLE_MAX]
     text = message_text(title=title, body=body, url=url)
     deliveries: list[Delivery] = []
+    hooks = _own_webhooks([user.pk for _, user in made if choices[user.pk][kind].chat])
     for notification, user in made:
         choice = choices[user.pk][kind]
-        saved = notification if notification.pk is not None else None
         if choice.email and user.email:
             deliveries.append(
                 Delivery(
-                    notification=saved, channel=Channel.EMAIL, kind=kind, subject=subject, text=text
+                    notification=notification,
+                    channel=Channel.EMAIL,
+                    kind=kind,
+                    subject=subject,
+                    text=text,
                 )
             )
         if choice.chat:
             deliveries.extend(
                 Delivery(
-                    notification=saved,
+                    notification=notification,
                     webhook=hook,
                     channel=Channel.CHAT,
                     kind=kind,
                     subject=subject,
                     text=text,
                 )
-                for hook in ChatWebhook.objects.active().filter(owner=user)
+                for hook in hooks.get(user.pk, [])
             )
     if made:
         deliveries.extend(_organisation_deliveries(kind=kind, subject=subject, url=url))
     created = Delivery.objects.bulk_create(deliveries)
     for delivery in created:
         delivery_send.delay(delivery.pk)
+
+
+def _own_webhooks(user_ids: list[int]) -> dict[int, list[ChatWebhook]]:
+    by_owner: dict[int, list[ChatWebhook]] = {}
+    if user_ids:
+        for hook in ChatWebhook.objects.active().filter(owner_id__in=user_ids):
+            by_owner.setdefault(hook.owner_id, []).append(hook)  # type: ignore[arg-type]
+    return by_owner
 
 
 def _organisation_deliveries(*, kind: str, subject: str, url: str) -> list[Delivery]:
