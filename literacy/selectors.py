@@ -43,3 +43,14 @@ def tier_at_least(user: User, tier: TierName) -> bool:
 
 def active_awards(user: User) -> QuerySet[BadgeAward]:
     return BadgeAward.objects.filter(user=user, revoked_at__isnull=True).select_related("badge")
+
+
+def tiers_by_user(user_ids: list[int] | None = None) -> dict[int, TierName]:
+    """Each user's tier in one query (users without a tier badge are absent)."""
+    awards = BadgeAward.objects.filter(revoked_at__isnull=True).exclude(badge__tier="")
+    if user_ids is not None:
+        awards = awards.filter(user_id__in=user_ids)
+    held: dict[int, set[str]] = {}
+    for user_id, tier in awards.values_list("user_id", "badge__tier"):
+        held.setdefault(user_id, set()).add(tier)
+    return {user_id: _highest(tiers) for user_id, tiers in held.items()}

@@ -414,6 +414,19 @@ MASKING_KEY = env_secret("WORKBENCH_MASKING_KEY", fallback_file=VAR_DIR / "maski
 # Most rows one CSV export may stream.
 EXPORT_MAX_ROWS = env_int("WORKBENCH_EXPORT_MAX_ROWS", 100_000, minimum=1)
 
+# --- Literacy -----------------------------------------------------------------------------------
+
+# The public address people reach this Workbench at: badge credentials name their issuer and their
+# verification page under it, so it must be the address the credential's readers can open.
+LITERACY_PUBLIC_URL = env_url(
+    "WORKBENCH_PUBLIC_URL", "http://localhost:8000", schemes=("http", "https")
+).rstrip("/")
+# The Ed25519 private key (PEM) that signs Open Badges 3.0 credentials; generated here on first use.
+LITERACY_BADGE_KEY_FILE = Path(
+    env_str("WORKBENCH_BADGE_KEY_FILE", str(VAR_DIR / "badge_signing_key.pem"))
+)
+LITERACY_ISSUER_NAME = env_str("WORKBENCH_BADGE_ISSUER_NAME", "Workbench Data & AI Academy")
+
 # --- Logging ------------------------------------------------------------------------------------
 
 LOG_FORMAT = env_choice("WORKBENCH_LOG_FORMAT", "text" if DEBUG else "json", {"json", "text"})

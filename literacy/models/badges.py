@@ -1,4 +1,4 @@
-"""Badges, what earns them, the awards issued as Open Badges 3.0 credentials, and platform events."""
+"""Badges, what earns them, awards issued as Open Badges 3.0 credentials, and platform events."""
 
 from __future__ import annotations
 
@@ -62,7 +62,9 @@ class BadgeCriterion(models.Model):
     course = models.ForeignKey(
         Course, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    quiz = models.ForeignKey(Quiz, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    quiz = models.ForeignKey(
+        Quiz, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     required_badge = models.ForeignKey(
         Badge, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -24,7 +24,7 @@ class LearnerProfile(models.Model):
 
 
 class BuddyPairing(models.Model):
-    """HR paired a proficient mentor with a newcomer for one quarter (a mentor takes up to three)."""
+    """HR paired a proficient mentor with a newcomer for a quarter (a mentor takes up to three)."""
 
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentees_pairings"

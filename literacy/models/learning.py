@@ -190,9 +190,12 @@ class LessonCompletion(models.Model):
             models.UniqueConstraint(fields=["user", "lesson"], name="lessoncompletion_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} read {self.lesson}"
+
 
 class QuizAttempt(models.Model):
-    """One submitted attempt at a quiz, marked on submission; `answers` maps question ids to picks."""
+    """One submitted attempt at a quiz, marked on submission; `answers`: question id -> picks."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"

@@ -63,6 +63,22 @@ DESTINATIONS: tuple[Destination, ...] = (
         permission="catalog.view_datasource",
     ),
     Destination(
+        "learning",
+        "Learning",
+        "Courses and quizzes on data and AI, badges you can share as verifiable credentials, "
+        "the leaderboard and your data buddy.",
+        "literacy:home",
+        permission="literacy.take_course",
+    ),
+    Destination(
+        "literacy_dashboard",
+        "Literacy dashboard",
+        "Literacy by department and tier against the 70/25/5 targets, the trend, individuals "
+        "and a CSV export.",
+        "literacy:dashboard",
+        permission="literacy.view_literacy_dashboard",
+    ),
+    Destination(
         "admin",
         "Administration",
         "Manage users, departments, roles, API tokens and background schedules.",
