@@ -50,6 +50,9 @@ CATALOG_STEWARDSHIP = CATALOG_DISCOVER | frozenset(
         "governance.revoke_grant",
         "governance.view_accessrequest",
         "governance.view_grant",
+        # How their data is masked and filtered (the masking page).
+        "governance.view_maskingrule",
+        "governance.view_rowfilter",
     }
 )
 # Reading the governance record: policies, requests, grants (auditors and stewards).
@@ -59,6 +62,8 @@ GOVERNANCE_READ = frozenset(
         "governance.view_policyversion",
         "governance.view_accessrequest",
         "governance.view_grant",
+        "governance.view_maskingrule",
+        "governance.view_rowfilter",
     }
 )
 
