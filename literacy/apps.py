@@ -1,12 +1,21 @@
+"""Literacy courses, badges, leaderboard and OKRs."""
+
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class LiteracyConfig(AppConfig):
-    """Literacy courses, badges, leaderboard and OKRs.
-
-    The app is registered so that its place in the layout is fixed; its features arrive with later
-    issues, and the navigation shows nothing for it until they do.
-    """
+    """Literacy: learning, badges as Open Badges 3.0 credentials, community, HR dashboard, OKRs."""
 
     name = "literacy"
     verbose_name = "Literacy"
+
+    def ready(self) -> None:
+        from literacy.receivers import audit_event_to_platform_event
+        from workbench.audit.models import AuditEvent
+
+        post_save.connect(
+            audit_event_to_platform_event,
+            sender=AuditEvent,
+            dispatch_uid="literacy.audit_event_to_platform_event",
+        )

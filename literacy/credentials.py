@@ -13,7 +13,7 @@ import gzip
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 from xml.sax.saxutils import escape
@@ -88,7 +88,7 @@ def _subject_identity(award: BadgeAward) -> dict[str, Any]:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def credential_build(award: BadgeAward) -> dict[str, Any]:

@@ -18,6 +18,14 @@ class DefaultSchedule:
 
 DEFAULT_SCHEDULES = (
     DefaultSchedule(
+        name="Snapshot literacy by department",
+        task="literacy.snapshot_take",
+        minute="23",
+        hour="1",
+        description="Records the share of people at each literacy tier, per department, for "
+        "the HR dashboard's trend.",
+    ),
+    DefaultSchedule(
         name="Verify the audit chain",
         task="audit.verify_nightly",
         minute="17",

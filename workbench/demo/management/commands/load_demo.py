@@ -42,6 +42,7 @@ class Command(BaseCommand):
         if not options["skip_warehouse"]:
             self._warehouse(rebuild=options["rebuild_warehouse"])
             self._catalog_source()
+        self._literacy()
         if options["show_logins"]:
             self._print_logins(password)
 
@@ -60,6 +61,13 @@ class Command(BaseCommand):
         verb = "registered" if summary.created else "already registered"
         queued = "; its first scan is queued" if summary.run else ""
         self.stdout.write(f"Catalog source “{summary.source.name}” {verb}{queued}.")
+
+    def _literacy(self) -> None:
+        from literacy.demo import literacy_demo_load
+
+        summary = literacy_demo_load()
+        tiers = ", ".join(f"{count} {tier}" for tier, count in sorted(summary.tiers.items()))
+        self.stdout.write(f"Literacy ready: starter courses, people by tier ({tiers}).")
 
     def _print_logins(self, password: str) -> None:
         self.stdout.write(self.style.WARNING("Demo logins (all share one password):"))
