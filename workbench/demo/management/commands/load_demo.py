@@ -43,6 +43,7 @@ class Command(BaseCommand):
             self._warehouse(rebuild=options["rebuild_warehouse"])
             self._catalog_source()
         self._literacy()
+        self._okrs()
         if options["show_logins"]:
             self._print_logins(password)
 
@@ -68,6 +69,15 @@ class Command(BaseCommand):
         summary = literacy_demo_load()
         tiers = ", ".join(f"{count} {tier}" for tier, count in sorted(summary.tiers.items()))
         self.stdout.write(f"Literacy ready: starter courses, people by tier ({tiers}).")
+
+    def _okrs(self) -> None:
+        from literacy.okrs.demo import okr_demo_load
+
+        summary = okr_demo_load()
+        self.stdout.write(
+            f"OKRs ready: {summary.objectives} objectives, {summary.key_results} key results "
+            f"this quarter; {summary.flagged_example} is flagged by the data/AI check."
+        )
 
     def _print_logins(self, password: str) -> None:
         self.stdout.write(self.style.WARNING("Demo logins (all share one password):"))
