@@ -79,6 +79,14 @@ DESTINATIONS: tuple[Destination, ...] = (
         permission="literacy.view_literacy_dashboard",
     ),
     Destination(
+        "okrs",
+        "OKRs",
+        "Your team's objectives and key results for the quarter: progress with traffic lights, "
+        "check-ins, key results that update themselves from platform metrics.",
+        "literacy:okr_teams",
+        permission="literacy.view_okrs",
+    ),
+    Destination(
         "admin",
         "Administration",
         "Manage users, departments, roles, API tokens and background schedules.",
