@@ -2,8 +2,10 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from workbench.governance.views import data as data_views
 from workbench.governance.views import grants as grant_views
 from workbench.governance.views import heatmap, overview, policies, simulator
+from workbench.governance.views import masking as masking_views
 from workbench.governance.views import requests as request_views
 
 app_name = "governance"
@@ -38,5 +40,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="request_decide",
     ),
     path("grants/", grant_views.grant_list_view, name="grant_list"),
+    path("masking/", masking_views.masking_overview_view, name="masking"),
+    path("masking/detokenize/", masking_views.detokenize_view, name="detokenize"),
+    path("data/assets/<int:asset_id>/export/", data_views.asset_export_view, name="asset_export"),
     path("grants/<int:grant_id>/revoke/", grant_views.grant_revoke_view, name="grant_revoke"),
 ]

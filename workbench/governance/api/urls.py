@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import DefaultRouter
 
+from workbench.governance.api import data as data_api
 from workbench.governance.api import metrics as metrics_api
 from workbench.governance.api import policies as policy_api
 from workbench.governance.api import requests as request_api
@@ -58,3 +59,27 @@ request_router.register(
 )
 request_router.register("grants", request_api.GrantViewSet, basename="api-governance-grant")
 urlpatterns += request_router.urls
+
+# The governed data path: preview, query rows, CSV export, detokenise.
+urlpatterns += [
+    path(
+        "data/assets/<int:asset_id>/preview/",
+        data_api.AssetPreviewView.as_view(),
+        name="api-governance-data-preview",
+    ),
+    path(
+        "data/assets/<int:asset_id>/rows/",
+        data_api.AssetRowsView.as_view(),
+        name="api-governance-data-rows",
+    ),
+    path(
+        "data/assets/<int:asset_id>/export/",
+        data_api.AssetExportView.as_view(),
+        name="api-governance-data-export",
+    ),
+    path(
+        "data/detokenize/",
+        data_api.DetokenizeView.as_view(),
+        name="api-governance-data-detokenize",
+    ),
+]

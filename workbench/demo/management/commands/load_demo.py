@@ -42,6 +42,7 @@ class Command(BaseCommand):
         if not options["skip_warehouse"]:
             self._warehouse(rebuild=options["rebuild_warehouse"])
             self._catalog_source()
+            self._governance_data()
         self._literacy()
         self._okrs()
         if options["show_logins"]:
@@ -62,6 +63,13 @@ class Command(BaseCommand):
         verb = "registered" if summary.created else "already registered"
         queued = "; its first scan is queued" if summary.run else ""
         self.stdout.write(f"Catalog source “{summary.source.name}” {verb}{queued}.")
+
+    def _governance_data(self) -> None:
+        from workbench.governance.demo_data import governance_data_demo_load
+
+        demo = governance_data_demo_load()
+        where = f"row filter “{demo.row_filter.name}”" if demo.row_filter else "no row filter yet"
+        self.stdout.write(f"Masking: {demo.rules_created} default rule(s) added; {where}.")
 
     def _literacy(self) -> None:
         from literacy.demo import literacy_demo_load
