@@ -1,5 +1,6 @@
-"""Email and chat deliveries sent by a real Celery worker: to the locmem outbox and to a webhook
-receiver on loopback; retries with back-off, then failed; a webhook failing repeatedly is disabled."""
+"""Email and chat deliveries sent by a real Celery worker, to the locmem outbox and to a webhook
+receiver on loopback: retries with back-off, then failed; a webhook failing repeatedly is disabled.
+"""
 
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ def test_email_and_chat_are_delivered(celery_worker, steward, webhook_receiver) 
     assert message.subject == f"[Workbench] {TITLE}"
     assert "http://localhost:8000/catalog/" in message.body
     hook = ChatWebhook.objects.get()
-    assert hook.last_success_at is not None and hook.consecutive_failures == 0
+    assert hook.last_success_at is not None
+    assert hook.consecutive_failures == 0
 
 
 def test_teams_gets_a_message_card(celery_worker, steward, webhook_receiver) -> None:
@@ -160,10 +162,12 @@ def test_organisation_webhook_gets_title_and_link_only(
         kind=NotificationKind.SCAN_FAILED,
         title="Scan of Sales warehouse failed",
         body="password authentication failed for user sales_ro",
-        url="/catalog/scans/1/",
+        url="/catalog/sources/scans/1/",
     )
     [body] = webhook_receiver.wait_for(1)
-    assert body == {"text": "Scan of Sales warehouse failed\n\nhttp://localhost:8000/catalog/scans/1/"}
+    assert body == {
+        "text": "Scan of Sales warehouse failed\n\nhttp://localhost:8000/catalog/sources/scans/1/"
+    }
     # Kinds it did not ask for are not posted.
     services.notify(recipients=[steward], kind=NotificationKind.BADGE_AWARDED, title="Badge")
     time.sleep(0.5)

@@ -51,10 +51,14 @@ def test_notify_remembers_the_target(steward, department) -> None:
 
 
 def test_rolled_back_action_notifies_nobody(steward, django_capture_on_commit_callbacks) -> None:
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
+    def approve_then_fail() -> None:
+        with transaction.atomic():
             _notify([steward])
             raise RuntimeError("the approval failed")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError, match="approval failed"):
+            approve_then_fail()
     assert callbacks == []
     assert not Notification.objects.exists()
     assert not Delivery.objects.exists()
@@ -92,7 +96,12 @@ def test_email_deliveries_are_created_only_after_commit(
 )
 def test_default_channels(analyst, kind: str, email: bool) -> None:
     choice = selectors.preferences_for(users=[analyst])[analyst.pk][kind]
-    assert (choice.in_app, choice.email, choice.chat, choice.is_default) == (True, email, False, True)
+    assert (choice.in_app, choice.email, choice.chat, choice.is_default) == (
+        True,
+        email,
+        False,
+        True,
+    )
 
 
 def test_chat_is_on_by_default_once_the_person_has_a_webhook(analyst) -> None:

@@ -3,12 +3,13 @@ read-only view of deliveries. People manage their own webhooks on the preference
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from workbench.accounts.models import User
 from workbench.notifications import services
 from workbench.notifications.models import ChatWebhook, Delivery, NotificationKind
 
@@ -58,13 +59,13 @@ class ChatWebhookAdmin(admin.ModelAdmin[ChatWebhook]):
 
     def save_model(self, request: HttpRequest, obj: ChatWebhook, form: Any, change: bool) -> None:
         data = form.cleaned_data
-        actor = request.user  # type: ignore[assignment]
+        actor = cast(User, request.user)
         if not change:
             created = services.webhook_create(
                 actor=actor,
                 owner=None,
                 name=data["name"],
-                url=data["url"],  # type: ignore[arg-type]
+                url=data["url"],
                 flavour=data["flavour"],
                 kinds=data["kinds"],
             )
@@ -73,7 +74,7 @@ class ChatWebhookAdmin(admin.ModelAdmin[ChatWebhook]):
         changes: dict[str, Any] = {"name": data["name"], "flavour": data["flavour"]}
         if data.get("url"):
             changes["url"] = data["url"]
-        services.webhook_update(actor=actor, hook=obj, changes=changes)  # type: ignore[arg-type]
+        services.webhook_update(actor=actor, hook=obj, changes=changes)
         ChatWebhook.objects.filter(pk=obj.pk).update(kinds=list(data["kinds"]))
 
 

@@ -50,7 +50,7 @@ class MarkedSerializer(serializers.Serializer[dict[str, int]]):
 
 class PreferenceSerializer(serializers.Serializer[dict[str, Any]]):
     kind = serializers.ChoiceField(choices=NotificationKind.choices)
-    label = serializers.CharField(read_only=True)
+    kind_label = serializers.CharField(read_only=True)
     in_app = serializers.BooleanField()
     email = serializers.BooleanField()
     chat = serializers.BooleanField()
@@ -60,7 +60,7 @@ class PreferenceSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class PreferenceListSerializer(serializers.Serializer[dict[str, Any]]):
-    preferences = PreferenceSerializer(many=True, max_length=len(NotificationKind.values))
+    preferences = PreferenceSerializer(many=True, max_length=len(NotificationKind.values))  # type: ignore[call-arg]
 
     def validate_preferences(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         kinds = [item["kind"] for item in value]
@@ -130,7 +130,9 @@ class ChatWebhookSerializer(serializers.ModelSerializer[ChatWebhook]):
 
 
 class FailingWebhookSerializer(serializers.ModelSerializer[ChatWebhook]):
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    owner: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     is_disabled = serializers.BooleanField(read_only=True)
 
     class Meta:

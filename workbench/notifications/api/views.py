@@ -85,7 +85,7 @@ def _preferences_body(user: User) -> dict[str, Any]:
         "preferences": [
             {
                 "kind": kind,
-                "label": label,
+                "kind_label": label,
                 "in_app": choice.in_app,
                 "email": choice.email,
                 "chat": choice.chat,
