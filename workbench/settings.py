@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "workbench.audit",
     "workbench.demo",
     "workbench.governance",
+    "workbench.sso",
+    "workbench.scim",
     "workbench.notifications",
     "catalog",
     "sandbox",
@@ -169,7 +171,11 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # WORKBENCH_LOCAL_LOGIN=breakglass: passwords sign in only break-glass superusers.
+    "workbench.sso.backends.LocalLoginPolicyBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on through the OpenID Connect provider (workbench.sso).
+    "workbench.sso.backends.OidcBackend",
     # Object permissions from access-request grants (workbench.governance.actions).
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -202,6 +208,24 @@ AXES_VERBOSE = False
 # Number of trusted reverse proxies in front of the app; X-Forwarded-For is read only then.
 TRUSTED_PROXY_COUNT = env_int("WORKBENCH_PROXY_COUNT", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "workbench.core.middleware.client_ip"
+
+# Single sign-on (OpenID Connect, authorization code flow with PKCE; workbench.sso). Off unless
+# the issuer and client id are set; endpoints and keys come from the issuer's discovery document.
+OIDC_ISSUER = env_url("WORKBENCH_OIDC_ISSUER", "", schemes=("https", "http"))
+OIDC_RP_CLIENT_ID = env_str("WORKBENCH_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET_FILE = env_str("WORKBENCH_OIDC_CLIENT_SECRET_FILE")
+OIDC_RP_SCOPES = env_str("WORKBENCH_OIDC_SCOPES", "openid email profile")
+OIDC_PROVIDER_NAME = env_str("WORKBENCH_OIDC_PROVIDER_NAME", "your company account")
+OIDC_CLOCK_SKEW_SECONDS = env_int("WORKBENCH_OIDC_CLOCK_SKEW_SECONDS", 60, minimum=0)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+# all: everyone may sign in with a password; breakglass: only superusers (the break-glass admin).
+LOCAL_LOGIN = env_choice("WORKBENCH_LOCAL_LOGIN", "all", {"all", "breakglass"})
+# SCIM 2.0 provisioning (/scim/v2/): off unless this file holds the identity provider's token.
+SCIM_TOKEN_FILE = env_str("WORKBENCH_SCIM_TOKEN_FILE")
 
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

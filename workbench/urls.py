@@ -38,6 +38,8 @@ api_patterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", include("workbench.core.urls")),
     path("accounts/", include("workbench.accounts.urls")),
+    path("accounts/sso/", include("workbench.sso.urls")),
+    path("scim/v2/", include("workbench.scim.urls")),
     path("audit/", include("workbench.audit.urls")),
     path("catalog/", include("catalog.urls")),
     path("literacy/", include("literacy.urls")),

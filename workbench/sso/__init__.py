@@ -1,0 +1,1 @@
+"""Single sign-on with OpenID Connect: the claim mapping, the sign-in backend and its pages."""
