@@ -187,12 +187,12 @@ def key_result_stale_reason(key_result: KeyResult, now: datetime | None = None) 
     if not key_result.metric_key:
         return ""
     now = now or timezone.now()
-    if key_result.metric_status == MetricStatus.NEVER or key_result.metric_refreshed_at is None:
-        return "The metric has not refreshed this key result yet."
     if key_result.metric_status == MetricStatus.NO_VALUE:
         return "The metric had no value at its last refresh (nothing to measure yet)."
     if key_result.metric_status == MetricStatus.FAILED:
         return "The metric could not be computed at its last refresh."
+    if key_result.metric_status == MetricStatus.NEVER or key_result.metric_refreshed_at is None:
+        return "The metric has not refreshed this key result yet."
     window = timedelta(hours=key_result.stale_after_hours)
     if now - key_result.metric_refreshed_at > window:
         return f"The metric has not refreshed in the last {key_result.stale_after_hours} hours."
