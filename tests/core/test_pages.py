@@ -202,7 +202,7 @@ def test_home_and_profile_describe_each_role_in_the_same_words(
     [
         ("outsider", ["profile"]),
         ("hr", ["api", "profile"]),
-        ("analyst", ["catalog", "api", "profile"]),
+        ("analyst", ["catalog", "governance", "access", "api", "profile"]),
     ],
 )
 def test_home_offers_only_what_the_user_can_use(

@@ -48,6 +48,30 @@ DESTINATIONS: tuple[Destination, ...] = (
         permission="catalog.view_asset",
     ),
     Destination(
+        "access",
+        "Access",
+        "Request access to data you cannot use yet, follow your requests and their decisions.",
+        "governance:request_list",
+        permission="catalog.view_asset",
+    ),
+    Destination(
+        "approvals",
+        "Approval queue",
+        "Approve or deny access requests on the data you steward, within the SLA.",
+        "governance:request_queue",
+        permission="governance.decide_accessrequest",
+        in_navbar=False,
+    ),
+    Destination(
+        "grants",
+        "Access grants",
+        "Who holds time-bound access to the data you oversee, until when; revoke what is no "
+        "longer needed.",
+        "governance:grant_list",
+        permission="governance.view_grant",
+        in_navbar=False,
+    ),
+    Destination(
         "audit",
         "Audit trail",
         "Search every login, decision and change; export it as CSV or JSON and check that "
