@@ -48,6 +48,14 @@ DESTINATIONS: tuple[Destination, ...] = (
         permission="catalog.view_asset",
     ),
     Destination(
+        "governance",
+        "Governance",
+        "Ask the what-if simulator what you (or, for stewards, anyone) may do with an asset and "
+        "why; policies as code, the access heat-map, decisions and metrics for overseers.",
+        "governance:overview",
+        needs_role=True,
+    ),
+    Destination(
         "access",
         "Access",
         "Request access to data you cannot use yet, follow your requests and their decisions.",

@@ -43,7 +43,7 @@ class AccessLevel(IntEnum):
 
     @property
     def letter(self) -> str:
-        return "·DMF"[self.value]
+        return "NDMF"[self.value]
 
     @property
     def label(self) -> str:

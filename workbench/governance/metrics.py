@@ -73,7 +73,9 @@ def _request_decision_times(since: datetime, until: datetime) -> dict[str, Any]:
         decided_at__gte=since,
         decided_at__lt=until,
     ).values_list("created_at", "decided_at")
-    hours = sorted(_hours(decided_at - created_at) for created_at, decided_at in decided)
+    hours = sorted(
+        _hours(decided_at - created_at) for created_at, decided_at in decided if decided_at
+    )
     pending = AccessRequest.objects.filter(created_at__lt=until).filter(
         Q(status=RequestStatus.PENDING) | Q(decided_at__gte=until)
     )

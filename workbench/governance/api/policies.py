@@ -83,7 +83,7 @@ class PolicySerializer(serializers.ModelSerializer[Policy]):
 
 
 class PolicyDetailSerializer(PolicySerializer):
-    source = serializers.SerializerMethodField()
+    source = serializers.SerializerMethodField()  # type: ignore[assignment]
     versions = serializers.SerializerMethodField()
 
     class Meta(PolicySerializer.Meta):
@@ -99,7 +99,9 @@ class PolicyDetailSerializer(PolicySerializer):
 
 
 class VersionCreateSerializer(serializers.Serializer[Any]):
-    source = serializers.CharField(max_length=POLICY_SOURCE_MAX_CHARS, trim_whitespace=False)
+    source = serializers.CharField(  # type: ignore[assignment]
+        max_length=POLICY_SOURCE_MAX_CHARS, trim_whitespace=False
+    )
     comment = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     base_version = serializers.IntegerField(
         required=False,
@@ -110,21 +112,35 @@ class VersionCreateSerializer(serializers.Serializer[Any]):
     )
 
 
-class ProblemSerializer(serializers.Serializer[Any]):
-    path = serializers.CharField()
-    line = serializers.IntegerField(help_text="1-based; 0 when about the whole document.")
-    column = serializers.IntegerField(help_text="1-based; 0 when about the whole document.")
-    message = serializers.CharField()
-
-
-class PolicyRefusedErrorSerializer(serializers.Serializer[Any]):
-    class ErrorSerializer(serializers.Serializer[Any]):
-        code = serializers.CharField(help_text="policy_invalid, or invalid for a malformed body.")
-        message = serializers.CharField()
-        fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-        problems = ProblemSerializer(many=True, required=False)
-
-    error = ErrorSerializer()
+# The error format (workbench.core.api.errors) with the problems of a refused document.
+POLICY_REFUSED_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string", "description": "policy_invalid, or invalid"},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": True},
+                "problems": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["path", "line", "column", "message"],
+                        "properties": {
+                            "path": {"type": "string"},
+                            "line": {"type": "integer", "description": "1-based; 0: whole file"},
+                            "column": {"type": "integer"},
+                            "message": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        }
+    },
+}
 
 
 class DiffSerializer(serializers.Serializer[Any]):
@@ -180,7 +196,7 @@ class PolicyVersionListView(generics.ListAPIView[PolicyVersion]):
                 VersionDetailSerializer, description="Unchanged text: the current version"
             ),
             400: OpenApiResponse(
-                PolicyRefusedErrorSerializer,
+                POLICY_REFUSED_SCHEMA,
                 description="A malformed body, or a document refused with its problems (every "
                 "document must compile and every Rego test pass).",
             ),

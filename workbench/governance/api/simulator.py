@@ -265,7 +265,7 @@ class HeatmapCellSerializer(serializers.Serializer[Any]):
 
 class HeatmapRowSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(help_text="User or department id.")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     detail = serializers.CharField(allow_blank=True)
     cells = HeatmapCellSerializer(many=True, help_text="One per column, in column order.")
 

@@ -6,9 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from catalog.models import Asset
 from workbench.governance import selectors
 from workbench.governance.forms_oversight import HeatmapFilterForm
-from workbench.governance.heatmap import AccessLevel, HeatmapFilters, heatmap_build
+from workbench.governance.heatmap import AccessLevel, Heatmap, HeatmapFilters, heatmap_build
 from workbench.governance.selectors import GovernanceScope
 from workbench.governance.views.scope import OVERSIGHT_MESSAGE, may_oversee, require_scope
 
@@ -26,6 +27,7 @@ def heatmap_view(request: HttpRequest, *, scope: GovernanceScope) -> HttpRespons
     for name in ("page", "assets_page"):
         query.pop(name, None)
     context = {
+        "column_counts": _column_counts(heatmap),
         "form": form,
         "heatmap": heatmap,
         "levels": list(AccessLevel),
@@ -34,3 +36,12 @@ def heatmap_view(request: HttpRequest, *, scope: GovernanceScope) -> HttpRespons
         "scope": scope,
     }
     return render(request, "governance/heatmap.html", context, status=200 if is_valid else 400)
+
+
+def _column_counts(heatmap: Heatmap | None) -> list[tuple[Asset, list[int]]]:
+    if heatmap is None:
+        return []
+    return [
+        (asset, [counts[level] for level in AccessLevel])
+        for asset, counts in zip(heatmap.columns, heatmap.column_counts, strict=True)
+    ]

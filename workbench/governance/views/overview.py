@@ -43,7 +43,10 @@ def governance_overview_view(request: HttpRequest, *, scope: GovernanceScope) ->
     }
     if scope.may_ask_about_others:
         until = timezone.now()
-        context["metrics"] = governance_metrics(since=until - timedelta(days=days), until=until)
+        metrics = governance_metrics(since=until - timedelta(days=days), until=until)
+        rate = metrics["policy_violation_rate"]
+        context["metrics"] = metrics
+        context["violation_percent"] = None if rate is None else rate * 100
     return render(request, "governance/overview.html", context)
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from workbench.accounts.models import User
 from workbench.governance import selectors, simulator
+from workbench.governance.actions import Action
 from workbench.governance.forms_oversight import SimulatorForm, SimulatorQuestion
 from workbench.governance.selectors import GovernanceScope, SimulatorRefused
 from workbench.governance.views.scope import NO_ROLE_MESSAGE, may_open, require_scope
@@ -28,6 +29,9 @@ def simulator_view(request: HttpRequest, *, scope: GovernanceScope) -> HttpRespo
             status = _answer(form, scope, context, _page(request))
         else:
             status = 400
+    query = request.GET.copy()
+    query.pop("page", None)
+    context["query"] = query.urlencode()
     context["user_options"] = _user_options(scope, form)
     context["asset_options"] = _asset_options(scope, form)
     return render(request, "governance/simulator.html", context, status=status)
@@ -58,8 +62,28 @@ def _answer(form: SimulatorForm, scope: GovernanceScope, context: dict[str, Any]
     except Http404:
         form.add_error(None, "No such person or asset, or it is outside what you may ask about.")
         return 404
-    context["actions"] = simulator.ACTIONS
+    _presentation(context, data.get("action") or "")
     return 200
+
+
+def _presentation(context: dict[str, Any], action: str) -> None:
+    """Labels and table rows the template shows (the "what may" grid in action order)."""
+    labels = dict(Action.choices)
+    context["action_label"] = labels.get(action, action)
+    context["action_choices"] = Action.choices
+    what = context.get("what_answer")
+    if what is not None:
+        context["what_rows"] = [
+            (
+                asset,
+                [
+                    (a, what.decisions[asset.pk][a])
+                    for a in labels
+                    if a in what.decisions.get(asset.pk, {})
+                ],
+            )
+            for asset in what.assets
+        ]
 
 
 def _page(request: HttpRequest) -> int:
