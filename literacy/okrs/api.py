@@ -25,7 +25,6 @@ from rest_framework.views import APIView
 from literacy.models import CheckIn, KeyResult, KeyResultCategory, Objective
 from literacy.okrs import periods, selectors, services
 from literacy.okrs.scoring import Light
-from literacy.okrs.selectors import KeyResultView, ObjectiveView
 from literacy.okrs.services import KeyResultData, ObjectiveData, OkrDenied, OkrError
 from workbench.accounts.models import Department, User
 from workbench.core.api.errors import Conflict
@@ -94,13 +93,13 @@ def _confidence_field(**kwargs: Any) -> FiniteFloatField:
 # --- serializers ------------------------------------------------------------------------------
 
 
-class DepartmentRefSerializer(serializers.Serializer[Department]):
+class DepartmentRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class KeyResultSerializer(serializers.Serializer[KeyResultView]):
+class KeyResultSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="key_result.pk")
     objective = serializers.IntegerField(source="key_result.objective_id")
     title = serializers.CharField(source="key_result.title")
@@ -132,14 +131,16 @@ class KeyResultSerializer(serializers.Serializer[KeyResultView]):
     updated_at = serializers.DateTimeField(source="key_result.updated_at")
 
 
-class ObjectiveSerializer(serializers.Serializer[ObjectiveView]):
+class ObjectiveSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="objective.pk")
     title = serializers.CharField(source="objective.title")
     description = serializers.CharField(source="objective.description")
     period = serializers.CharField(source="objective.period")
     department = DepartmentRefSerializer(source="objective.department", allow_null=True)
     owner = serializers.CharField(source="objective.owner.username")
-    parent = serializers.IntegerField(source="objective.parent_id", allow_null=True)
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        source="objective.parent_id", allow_null=True
+    )
     progress = serializers.FloatField(allow_null=True, help_text="Weighted; null without KRs.")
     light = serializers.ChoiceField(choices=[light.value for light in Light])
     key_results = KeyResultSerializer(many=True)
@@ -157,7 +158,9 @@ class ObjectiveWriteSerializer(serializers.Serializer[Any]):
     owner = serializers.CharField(
         max_length=150, required=False, help_text="Username; the caller by default."
     )
-    parent = serializers.IntegerField(min_value=1, allow_null=True, required=False)
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        min_value=1, allow_null=True, required=False
+    )
 
 
 class KeyResultWriteSerializer(serializers.Serializer[Any]):
@@ -304,7 +307,9 @@ class ObjectiveViewSet(
     @extend_schema(request=ObjectiveWriteSerializer, responses=ObjectiveSerializer)
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         objective = self.get_object()
-        serializer = ObjectiveWriteSerializer(data=request.data, partial=kwargs.get("partial"))
+        serializer = ObjectiveWriteSerializer(
+            data=request.data, partial=bool(kwargs.get("partial"))
+        )
         serializer.is_valid(raise_exception=True)
         try:
             services.objective_update(
@@ -416,7 +421,9 @@ class KeyResultViewSet(
     @extend_schema(request=KeyResultWriteSerializer, responses=KeyResultSerializer)
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         key_result = self.get_object()
-        serializer = KeyResultWriteSerializer(data=request.data, partial=kwargs.get("partial"))
+        serializer = KeyResultWriteSerializer(
+            data=request.data, partial=bool(kwargs.get("partial"))
+        )
         serializer.is_valid(raise_exception=True)
         try:
             updated = services.key_result_update(
@@ -520,7 +527,7 @@ class DataAiCheckView(APIView):
 
 class MetricSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     unit = serializers.CharField()
     description = serializers.CharField()
     owner_role = serializers.CharField()

@@ -284,7 +284,8 @@ def team_okrs_list(user: User, *, period: str) -> list[TeamOkrs]:
     for view in views:
         by_department.setdefault(view.objective.department_id, []).append(view)
     teams = [TeamOkrs(None, by_department.pop(None, []), objective_may_create(user, None))]
-    departments = {d.pk: d for d in _team_departments(user, set(by_department))}
+    with_objectives = {pk for pk in by_department if pk is not None}
+    departments = {d.pk: d for d in _team_departments(user, with_objectives)}
     led = led_department_ids(user)
     for department in sorted(departments.values(), key=lambda d: d.name):
         may_create = okr_is_platform_admin(user) or department.pk in led

@@ -243,6 +243,7 @@ def access_approval_median_hours(department: Department | None, at: datetime) ->
     hours = [
         max(timedelta(0), decided - created).total_seconds() / 3600
         for created, decided in approved.values_list("created_at", "decided_at")
+        if decided is not None
     ]
     return round(statistics.median(hours), 2) if hours else None
 
