@@ -20,6 +20,7 @@ from workbench.scim.errors import ScimError
 from workbench.scim.models import ProvisionedUser
 from workbench.scim.resources import UserInput
 
+REVOKE_REASON = "Account deactivated by the identity provider (SCIM)"
 ACTOR = "scim"  # the trail names the identity provider's provisioning client this way
 _ATTRIBUTES = (
     "username",
@@ -156,14 +157,33 @@ def _sessions_end(user: User) -> int:
 
 
 def _grants_revoke(*, user: User, now: Any) -> list[int]:
-    # governance has no revoke service yet: revoke here, the way a steward's revocation would.
-    live = Grant.objects.filter(user=user, revoked_at__isnull=True, expired_at__isnull=True)
-    ids = list(live.values_list("pk", flat=True))
-    live.update(
-        revoked_at=now, revoked_by=None, revoke_reason="Account deactivated by provisioning"
+    """Revoke every grant not yet ended, with no revoking person (provisioning did it).
+
+    governance.grants.grant_revoke needs a person allowed to revoke, and tells the grantee; here
+    the provider is the actor and the grantee has left, so the same change is made directly.
+    """
+    ended = Grant.objects.filter(user=user, revoked_at__isnull=True, expired_at__isnull=True)
+    grants = list(ended.select_for_update().select_related("asset"))
+    ended.filter(pk__in=[grant.pk for grant in grants]).update(
+        revoked_at=now, revoked_by=None, revoke_reason=REVOKE_REASON
     )
+    # The user holds no object permission any more: grants were their only source.
     UserObjectPermission.objects.filter(user=user).delete()
-    return ids
+    for grant in grants:
+        audit_record(
+            actor=None,
+            actor_username=ACTOR,
+            action="governance.grant.revoked",
+            outcome=AuditOutcome.DONE,
+            target=grant,
+            reason=REVOKE_REASON,
+            detail={
+                "grantee": user.username,
+                "asset_id": grant.asset_id,
+                "grant_action": grant.action,
+            },
+        )
+    return [grant.pk for grant in grants]
 
 
 def _audit(action: str, user: User, detail: dict[str, Any]) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 import jwt
 import requests
 from django.conf import settings
-from django.contrib.auth.backends import BaseBackend
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -105,6 +104,10 @@ class OidcBackend(OIDCAuthenticationBackend):
             raise SuspiciousOperation("No single key of the provider matches the token")
         return matching[0]
 
+    def get_user(self, user_id: int) -> User | None:
+        """A deactivated user's session ends at once: the session's user no longer loads."""
+        return User.objects.filter(pk=user_id, is_active=True).first()
+
     def get_or_create_user(
         self, access_token: str, id_token: str, payload: dict[str, Any]
     ) -> User | None:
@@ -149,10 +152,11 @@ def _provider_failed_message(error: requests.RequestException) -> str:
     )
 
 
-class LocalLoginPolicyBackend(BaseBackend):
+class LocalLoginPolicyBackend:
     """With WORKBENCH_LOCAL_LOGIN=breakglass, passwords sign in only the break-glass superusers.
 
-    Placed before ModelBackend: raising PermissionDenied stops Django trying the others.
+    Placed before ModelBackend: raising PermissionDenied stops Django trying the others. It has no
+    get_user on purpose: it never signs anyone in, so no session (nor force_login) may name it.
     """
 
     def authenticate(
