@@ -1,4 +1,4 @@
-"""SCIM fixtures: the provisioning token in a file; a client that speaks as the identity provider."""
+"""SCIM fixtures: the provisioning token in a file; a client that acts as the identity provider."""
 
 from __future__ import annotations
 
