@@ -142,6 +142,21 @@ def grant_for(
     return grant_create_from_request(access_request=request, approver=approver)
 
 
+@pytest.fixture
+def page_client_for():  # noqa: ANN201
+    """Like `client_for`, signed in through the model backend by name (force_login would pick the
+    first backend with get_user, which need not be the one that loads users)."""
+    from django.test import Client
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
 def assert_no_canary(text: str, canaries: list[str]) -> None:
     lowered = text.lower()
     leaked = [value for value in canaries if value.lower() in lowered]
