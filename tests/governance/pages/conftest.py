@@ -52,8 +52,7 @@ def version_add(
     return version
 
 
-@pytest.fixture
-def policies(db: None) -> Policy:
+def policies_install() -> Policy:
     """The shipped policies/ folder as version 1 of each document (validated by its own tests)."""
     for path, source in folder_sources().items():
         version_add(path, source)
@@ -61,7 +60,16 @@ def policies(db: None) -> Policy:
 
 
 @pytest.fixture
+def policies(db: None) -> Policy:
+    return policies_install()
+
+
+@pytest.fixture
 def oversight(policies: Policy, steward: User, owner: User) -> OversightWorld:
+    return oversight_world_build(policies=policies, steward=steward, owner=owner)
+
+
+def oversight_world_build(*, policies: Policy, steward: User, owner: User) -> OversightWorld:
     source = DataSourceFactory(name="crm")
     customers = DomainFactory(name="Customers", code="customers", owner=owner)
     customers.stewards.add(steward)

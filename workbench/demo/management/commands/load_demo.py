@@ -43,6 +43,7 @@ class Command(BaseCommand):
             self._warehouse(rebuild=options["rebuild_warehouse"])
             self._catalog_source()
             self._governance_data()
+            self._governance_oversight()
         self._literacy()
         self._okrs()
         if options["show_logins"]:
@@ -70,6 +71,15 @@ class Command(BaseCommand):
         demo = governance_data_demo_load()
         where = f"row filter “{demo.row_filter.name}”" if demo.row_filter else "no row filter yet"
         self.stdout.write(f"Masking: {demo.rules_created} default rule(s) added; {where}.")
+
+    def _governance_oversight(self) -> None:
+        from workbench.governance.demo_oversight import governance_oversight_demo_load
+
+        demo = governance_oversight_demo_load()
+        version = f"v{demo.policy_version.number}" if demo.policy_version else "not saved"
+        self.stdout.write(
+            f"Governance: reviewed policy version {version}; {demo.previews_run} demo preview(s)."
+        )
 
     def _literacy(self) -> None:
         from literacy.demo import literacy_demo_load
