@@ -114,7 +114,7 @@ def request_create_view(request: HttpRequest, asset_id: int) -> HttpResponse:
     except AccessRequestError as error:
         for field, message in error.fields.items():
             form.add_error(field if field in form.fields else None, message)
-        if not error.fields or isinstance(error, AccessRequestDenied):
+        if not error.fields or type(error) is not AccessRequestError:
             form.add_error(None, error.message)
         status = 409 if isinstance(error, AccessRequestConflict) else 400
         return _create_page(request, asset, form, status=status)
