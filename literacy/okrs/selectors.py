@@ -183,8 +183,9 @@ class ObjectiveView:
 
 
 def key_result_stale_reason(key_result: KeyResult, now: datetime | None = None) -> str:
-    """Why an automatic key result's value cannot be trusted now; "" when it is fresh."""
-    if not key_result.metric_key:
+    """Why an automatic key result's value cannot be trusted now; "" when it is fresh, and for
+    periods that are over (their key results keep their final value and are no longer refreshed)."""
+    if not key_result.metric_key or key_result.objective.period not in periods.current_periods():
         return ""
     now = now or timezone.now()
     if key_result.metric_status == MetricStatus.NO_VALUE:

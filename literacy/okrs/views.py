@@ -67,7 +67,11 @@ def _card(
 ) -> dict[str, Any]:
     """What the key result partial shows: progress, history, chart and the check-in form."""
     key_result = view.key_result
-    history = list(selectors.check_in_history(key_result))
+    prefetched = getattr(key_result, "_prefetched_objects_cache", {})
+    if "check_ins" in prefetched:  # the objective page loaded every history in one query
+        history = list(key_result.check_ins.all())
+    else:
+        history = list(selectors.check_in_history(key_result))
     metric = None
     if key_result.metric_key:
         try:

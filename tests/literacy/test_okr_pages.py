@@ -269,3 +269,18 @@ def test_stale_key_results_say_so_on_the_page(client_for, okr_world: OkrWorld) -
     body = client_for(okr_world.member).get(_detail(okr_world.objective)).content.decode()
     assert 'data-testid="stale"' in body
     assert "no value" in body
+
+
+def test_objective_page_query_count_does_not_grow_with_history(
+    client_for, okr_world: OkrWorld, django_assert_max_num_queries
+) -> None:
+    for n in range(5):
+        kr = KeyResult.objects.create(
+            objective=okr_world.objective, title=f"KR {n}", target_value=Decimal(10)
+        )
+        for value in range(4):
+            CheckIn.objects.create(key_result=kr, value=Decimal(value), author=okr_world.lead)
+    client = client_for(okr_world.lead)
+    client.get(_detail(okr_world.objective))
+    with django_assert_max_num_queries(20):
+        assert client.get(_detail(okr_world.objective)).status_code == 200

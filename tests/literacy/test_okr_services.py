@@ -406,3 +406,36 @@ def test_extra_people_in_subdepartments_count_for_the_parent(okr_world: OkrWorld
     sub = DepartmentFactory(name="Growth EMEA", code="growth-emea", parent=okr_world.growth)
     UserFactory(username="sub1", department=sub, roles=[Role.BUSINESS_USER])
     assert metrics.department_subtree_ids(okr_world.growth) == {okr_world.growth.pk, sub.pk}
+
+
+def test_approval_time_is_the_governance_figure_and_narrows_to_a_department(
+    okr_world: OkrWorld, steward
+) -> None:
+    from tests.catalog.factories import AssetFactory
+    from workbench.governance.models import AccessRequest, RequestStatus
+
+    asset, now = AssetFactory(), timezone.now()
+    for requester, hours, action in [
+        (okr_world.member, 2, "preview"),
+        (okr_world.member, 6, "query"),
+        (okr_world.other, 30, "preview"),
+    ]:
+        created = now - timedelta(hours=hours + 1)
+        AccessRequest.objects.create(
+            requester=requester, asset=asset, action=action, purpose_category="analytics",
+            purpose="p", status=RequestStatus.APPROVED, created_at=created,
+            due_at=created + timedelta(hours=4), decided_at=created + timedelta(hours=hours),
+            decided_by=steward,
+        )  # fmt: skip
+    key = "governance.access_approval_median_hours"
+    assert metrics.metric_value(key) == 6.0  # median of 2, 6 and 30 hours
+    assert metrics.metric_value(key, okr_world.growth) == 4.0
+    assert metrics.metric_value(key, okr_world.finance) == 30.0
+
+
+def test_key_results_of_a_closed_period_are_not_stale(okr_world: OkrWorld, fake_metric) -> None:
+    kr = _bound(okr_world)
+    Objective.objects.filter(pk=okr_world.objective.pk).update(period="2020-Q1")
+    kr = KeyResult.objects.select_related("objective").get(pk=kr.pk)
+    later = timezone.now() + timedelta(days=30)
+    assert not selectors.key_result_view(kr, now=later).is_stale
