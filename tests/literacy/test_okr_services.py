@@ -439,3 +439,20 @@ def test_key_results_of_a_closed_period_are_not_stale(okr_world: OkrWorld, fake_
     kr = KeyResult.objects.select_related("objective").get(pk=kr.pk)
     later = timezone.now() + timedelta(days=30)
     assert not selectors.key_result_view(kr, now=later).is_stale
+
+
+def test_the_refresh_has_a_default_beat_schedule_naming_a_registered_task() -> None:
+    from django_celery_beat.models import PeriodicTask
+
+    from workbench.celery import app
+    from workbench.core.schedules import schedules_ensure
+
+    schedules_ensure()
+    schedule = PeriodicTask.objects.select_related("crontab").get(
+        name="Refresh OKR key results from their metrics"
+    )
+    assert schedule.task == "literacy.okr_key_results_refresh"
+    assert schedule.crontab is not None
+    assert schedule.crontab.hour == "*"
+    app.loader.import_default_modules()  # what a worker does at start: autodiscovery
+    assert schedule.task in app.tasks
