@@ -44,6 +44,7 @@ class Command(BaseCommand):
             self._catalog_source()
             self._governance_data()
             self._governance_oversight()
+            self._governance_requests()
         self._literacy()
         self._okrs()
         if options["show_logins"]:
@@ -79,6 +80,14 @@ class Command(BaseCommand):
         version = f"v{demo.policy_version.number}" if demo.policy_version else "not saved"
         self.stdout.write(
             f"Governance: reviewed policy version {version}; {demo.previews_run} demo preview(s)."
+        )
+
+    def _governance_requests(self) -> None:
+        from workbench.governance.demo import governance_demo_load
+
+        demo = governance_demo_load()
+        self.stdout.write(
+            f"Access requests: {demo.created} added ({demo.skipped} already there or skipped)."
         )
 
     def _literacy(self) -> None:
