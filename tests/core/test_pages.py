@@ -201,8 +201,8 @@ def test_home_and_profile_describe_each_role_in_the_same_words(
     ("persona", "offered"),
     [
         ("outsider", ["profile"]),
-        ("hr", ["api", "profile"]),
-        ("analyst", ["catalog", "governance", "access", "api", "profile"]),
+        ("hr", ["okrs", "api", "profile"]),
+        ("analyst", ["catalog", "governance", "access", "okrs", "api", "profile"]),
     ],
 )
 def test_home_offers_only_what_the_user_can_use(
