@@ -188,21 +188,19 @@ def user_may_discover(user: Any) -> bool:
 
 
 class AssetQuerySet(models.QuerySet["Asset"]):
-    """Assets filtered in SQL by what a user may do with them (interim rule until governance)."""
+    """Assets filtered in SQL by what the access policies let a user do with them."""
 
     def visible_to(
         self, user: User | Any, action: str = "discover", *, include_removed: bool = False
     ) -> AssetQuerySet:
-        """Discover/preview, for holders of catalog.view_asset: classification within the user's
-        clearance, or the user stewards or owns the asset or its domain, or is a platform admin.
-        Removed assets are hidden unless asked for. Anyone else (anonymous, inactive, no role)
-        and any other action see nothing."""
+        """The assets on which the policies (`policies/*.rego`) allow `user` to do `action`, as
+        one SQL filter (`workbench.governance.policy.assets_permitted`): classes of assets the
+        policies allow, the user's stewardship where they allow stewards, and live grants.
+        Removed assets are hidden unless asked for; anonymous and inactive users see nothing."""
+        from workbench.governance.policy.filters import assets_permitted
+
         queryset = self if include_removed else self.filter(status=AssetStatus.ACTIVE)
-        if action not in DISCOVERY_ACTIONS or not user_may_discover(user):
-            return queryset.none()
-        if user_is_platform_admin(user):
-            return queryset
-        return queryset.filter(Q(classification__lte=user.clearance) | _stewardship_q(user))
+        return assets_permitted(user, action, queryset)  # type: ignore[return-value]
 
     def curatable_by(self, user: User | Any) -> AssetQuerySet:
         """Assets whose metadata the user may change: their own, their domain's, or any (admin)."""

@@ -29,6 +29,7 @@ from catalog.search import asset_search_refresh
 from workbench.accounts.models import User
 from workbench.audit.models import AuditOutcome
 from workbench.audit.services import audit_record
+from workbench.governance.policy.filters import asset_access_refresh
 
 CURATE_PERMISSION = "catalog.curate_asset"
 CERTIFY_PERMISSION = "catalog.certify_asset"
@@ -194,6 +195,7 @@ def _apply_changes(asset: Asset, changes: AssetChanges) -> None:
         fields.append("is_classified")
     if fields:
         asset.save(update_fields=[*fields, "updated_at"])
+        asset_access_refresh(asset)  # domain and classification are policy attributes
     if "stewards" in changes.given:
         asset.stewards.set(changes.stewards or [])
     if "tag_names" in changes.given:
@@ -248,6 +250,7 @@ def asset_certify(*, asset: Asset, actor: User, expires_at: datetime | None) -> 
                 "updated_at",
             ]
         )
+        asset_access_refresh(locked)
         audit_record(
             actor=actor,
             action="catalog.asset.certify",
@@ -268,6 +271,7 @@ def asset_certification_revoke(*, asset: Asset, actor: User) -> Asset:
             locked.is_certified = False
             locked.certification_expires_at = None
             locked.save(update_fields=["is_certified", "certification_expires_at", "updated_at"])
+            asset_access_refresh(locked)
             audit_record(
                 actor=actor,
                 action="catalog.asset.uncertify",

@@ -18,6 +18,7 @@ from catalog.services.curation import CurationError, asset_check_may_curate
 from workbench.accounts.models import User
 from workbench.audit.models import AuditOutcome
 from workbench.audit.services import audit_record
+from workbench.governance.policy.filters import asset_access_refresh
 
 REVIEW_PERMISSION = "catalog.review_pii"
 SENSITIVITY_TO_CLASSIFICATION = {
@@ -109,3 +110,5 @@ def _column_take_kind(column: Column, kind: str) -> None:
         "top"
     ]
     Asset.objects.filter(pk=column.asset_id, classification__lt=top).update(classification=top)
+    # The asset's PII kinds and classification are policy attributes: its access class changes.
+    asset_access_refresh(Asset.objects.select_related("source").get(pk=column.asset_id))

@@ -26,6 +26,7 @@ from catalog.models import (
     SchemaChange,
 )
 from workbench.accounts.models import User
+from workbench.governance.policy.filters import asset_access_refresh
 
 if TYPE_CHECKING:
     from catalog.scans.snapshot import SourceSnapshot, TableSnapshot
@@ -124,6 +125,7 @@ def _asset_sync(
             if changed:
                 asset.save(update_fields=[*changed, "updated_at"])
         _columns_sync(context, asset, table, record_changes=not asset._state.adding)
+        asset_access_refresh(asset)  # the policies' attribute class of a new or changed table
     return asset
 
 

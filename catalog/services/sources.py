@@ -19,6 +19,7 @@ from catalog.models import DataSource, Domain, SourceKind
 from workbench.accounts.models import Region, User
 from workbench.audit.models import AuditOutcome
 from workbench.audit.services import audit_record
+from workbench.governance.policy.filters import assets_access_refresh
 
 if TYPE_CHECKING:
     from catalog.scans.connectors import ConnectionSpec
@@ -320,6 +321,8 @@ def source_update(
         if source.scan_schedule is not None and source.scan_schedule.enabled != source.is_active:
             PeriodicTask.objects.filter(pk=source.scan_schedule_id).update(enabled=source.is_active)
         changed = _changed_fields(before, _audit_values(source))
+        if "residency" in changed:  # a policy attribute of every asset of the source
+            assets_access_refresh(source.assets.all())
         if expression != expression_before:
             changed["schedule"] = {"before": expression_before, "after": expression}
         if changed or password_changed:

@@ -23,6 +23,7 @@ from catalog.models import (
     Tag,
 )
 from catalog.search import asset_search_refresh
+from workbench.governance.policy.filters import asset_access_refresh
 
 
 class DomainFactory(factory.django.DjangoModelFactory):
@@ -70,6 +71,12 @@ class AssetFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"table_{n}")
     classification = Classification.INTERNAL
 
+    @factory.post_generation
+    def access_class(obj: Asset, create: bool, extracted: object, **kwargs: object) -> None:
+        # What the catalog services do after saving an asset: its policy attribute class.
+        if create:
+            asset_access_refresh(obj)
+
 
 class ColumnFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -79,6 +86,11 @@ class ColumnFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"column_{n}")
     ordinal = factory.Sequence(lambda n: n + 1)
     data_type = "text"
+
+    @factory.post_generation
+    def asset_access_class(obj: Column, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and obj.pii_kinds:
+            asset_access_refresh(obj.asset)
 
 
 class ScanRunFactory(factory.django.DjangoModelFactory):

@@ -12,3 +12,8 @@ class GovernanceConfig(AppConfig):
 
         # Default masking rules exist on every fresh install and after a test flush.
         post_migrate.connect(masking_rules_after_migrate, sender=self)
+
+        from workbench.governance.policy.documents import policies_after_migrate
+
+        # The shipped policies/ folder is loaded into a fresh database (and after a test flush).
+        post_migrate.connect(policies_after_migrate, sender=self)
