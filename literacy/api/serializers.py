@@ -187,9 +187,9 @@ class RevokeInputSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=1000)
 
 
-class MeSerializer(serializers.Serializer[Any]):
+class LiteracyMeSerializer(serializers.Serializer[Any]):
     username = serializers.CharField()
-    tier = serializers.ChoiceField(choices=["none", "bronze", "silver", "gold"])
+    tier = serializers.CharField(help_text="Literacy tier: none, bronze, silver or gold.")
     awards = AwardSerializer(many=True)
 
 
@@ -198,7 +198,7 @@ class VerifyInputSerializer(serializers.Serializer[Any]):
 
 
 class VerificationSerializer(serializers.Serializer[Any]):
-    status = serializers.ChoiceField(choices=["valid", "revoked", "tampered", "unknown"])
+    status = serializers.CharField(help_text="valid, revoked, tampered or unknown.")
     valid = serializers.BooleanField()
     message = serializers.CharField()
     credential = serializers.JSONField(allow_null=True, help_text="The verified credential.")

@@ -197,12 +197,14 @@ class QuizAttemptView(APIView):
 class MeView(APIView):
     permission_classes = [CanLearn]
 
-    @extend_schema(tags=TAGS, responses=s.MeSerializer, summary="Your literacy tier and badges")
+    @extend_schema(
+        tags=TAGS, responses=s.LiteracyMeSerializer, summary="Your literacy tier and badges"
+    )
     def get(self, request: Request) -> Response:
         user = _user(request)
         awards = BadgeAward.objects.filter(user=user).select_related("badge", "user", "awarded_by")
         body = {"username": user.username, "tier": literacy_tier(user), "awards": awards}
-        return Response(s.MeSerializer(body).data)
+        return Response(s.LiteracyMeSerializer(body).data)
 
 
 class BadgeListView(APIView):
@@ -250,13 +252,13 @@ class AwardListView(APIView):
         recipient = User.objects.filter(
             username=data.validated_data["recipient"], is_active=True
         ).first()
-        if badge is None or recipient is None:
-            fields = {}
-            if badge is None:
-                fields["badge"] = ["No such badge."]
-            if recipient is None:
-                fields["recipient"] = ["No such person."]
-            raise ValidationError(fields)
+        # A well-formed body naming something that does not exist: 404, saying which.
+        if badge is None:
+            raise NotFound(f"No badge “{data.validated_data['badge']}” exists.")
+        if recipient is None:
+            raise NotFound(
+                f"No active person has the username “{data.validated_data['recipient']}”."
+            )
         try:
             award = badge_award_by_hand(
                 actor=_user(request),
@@ -397,7 +399,7 @@ class PlatformEventView(APIView):
         values = data.validated_data
         person = User.objects.filter(username=values["user"], is_active=True).first()
         if person is None:
-            raise ValidationError({"user": ["No active person has this username."]})
+            raise NotFound(f"No active person has the username “{values['user']}”.")
         before = set(BadgeAward.objects.filter(user=person).values_list("badge__slug", flat=True))
         event, created = platform_event_record(
             user=person,
@@ -522,13 +524,11 @@ class BuddyListView(APIView):
                 is_active=True,
             )
         }
-        missing = {
-            f: ["No active person has this username."]
-            for f in ("mentor", "newcomer")
-            if data.validated_data[f] not in people
-        }
-        if missing:
-            raise ValidationError(missing)
+        for field in ("mentor", "newcomer"):
+            if data.validated_data[field] not in people:
+                raise NotFound(
+                    f"No active person has the username “{data.validated_data[field]}” ({field})."
+                )
         try:
             pairing = buddy_pair(
                 actor=_user(request),
