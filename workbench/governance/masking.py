@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import struct
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,6 +25,8 @@ OPERATORS = ("redact", "partial", "hash", "tokenize", "generalize", "surrogate",
 GENERALIZE_KINDS = ("date", "age", "postcode")
 # Which generalisation suits a PII kind when a rule does not say.
 GENERALIZE_KIND_BY_PII = {"date_of_birth": "date", "age": "age", "postcode": "postcode"}
+
+_EIGHT_WORDS = struct.Struct(">8I")
 
 Tokenizer = Callable[[Sequence[str], str], Mapping[str, str]]
 
@@ -58,6 +61,8 @@ def partial_mask(value: Any, *, keep_last: int = 4) -> str | None:
 def canonical_text(value: Any) -> str:
     """The form hashed and tokenised: trimmed and case-folded text, ISO dates, plain numbers, so
     "Ada@Example.org " in one table joins "ada@example.org" in another."""
+    if type(value) is str:
+        return value.strip().casefold()
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -72,8 +77,7 @@ def keyed_hash(value: Any, *, key: bytes, length: int = HASH_LENGTH) -> str | No
     guessable without the key (unlike a plain hash of an email)."""
     if value is None:
         return None
-    digest = hmac.new(key, canonical_text(value).encode(), hashlib.sha256).hexdigest()
-    return digest[:length]
+    return hmac.digest(key, canonical_text(value).encode(), "sha256").hex()[:length]
 
 
 def generalize(
@@ -136,8 +140,8 @@ def surrogate(value: Any, *, kind: str, key: bytes, part: str = "") -> str | Non
     `part` picks "first" or "last" for name columns that hold only one part of a name."""
     if value is None:
         return None
-    seed = hmac.new(key, f"surrogate\0{kind}\0{canonical_text(value)}".encode(), "sha256")
-    draw = _Draw(seed.digest())
+    seed = hmac.digest(key, f"surrogate\0{kind}\0{canonical_text(value)}".encode(), "sha256")
+    draw = _Draw(seed)
     maker = _SURROGATES.get(kind, _surrogate_code)
     return maker(draw, part)
 
@@ -145,17 +149,17 @@ def surrogate(value: Any, *, kind: str, key: bytes, part: str = "") -> str | Non
 class _Draw:
     """Choices drawn from a 32-byte seed (extended by re-hashing): fast, deterministic."""
 
+    __slots__ = ("_numbers", "_seed")
+
     def __init__(self, seed: bytes) -> None:
-        self._pool = seed
-        self._offset = 0
+        self._seed = seed
+        self._numbers = list(_EIGHT_WORDS.unpack(seed))
 
     def number(self, below: int) -> int:
-        if self._offset + 4 > len(self._pool):
-            self._pool = hashlib.sha256(self._pool).digest()
-            self._offset = 0
-        chunk = self._pool[self._offset : self._offset + 4]
-        self._offset += 4
-        return int.from_bytes(chunk, "big") % below
+        if not self._numbers:
+            self._seed = hashlib.sha256(self._seed).digest()
+            self._numbers = list(_EIGHT_WORDS.unpack(self._seed))
+        return self._numbers.pop() % below
 
     def pick(self, choices: Sequence[str]) -> str:
         return choices[self.number(len(choices))]
@@ -371,23 +375,58 @@ def _check_choice(params: Mapping[str, Any], name: str, choices: Sequence[str]) 
 def mask_values(
     mask: ColumnMask, values: Sequence[Any], *, key: bytes, tokenize: Tokenizer
 ) -> list[Any]:
-    """The column's values masked; each distinct value is masked once (deterministic operators)."""
+    """The column's values masked. The operators are deterministic, so each distinct value is
+    masked once and the result is remembered across reads (bounded, per process): repeated
+    previews of the same rows cost dictionary look-ups, not one HMAC per value."""
+    memo = _memo_for(mask, key)
     if mask.operator == "tokenize":
-        texts = sorted({canonical_text(v) for v in values if v is not None})
-        tokens = tokenize(texts, mask.pii_kind) if texts else {}
-        return [None if v is None else tokens[canonical_text(v)] for v in values]
+        _tokens_fill(memo, mask, values, tokenize)
+        return [None if v is None else memo[canonical_text(v)] for v in values]
     operator = value_operator(mask, key=key)
-    memo: dict[Any, Any] = {}
     masked = []
     for value in values:
+        slot = (value.__class__, value)  # 1, 1.0 and True are equal keys, not equal values
         try:
-            masked.append(memo[value])
+            masked.append(memo[slot])
         except KeyError:
-            memo[value] = result = operator(value)
+            memo[slot] = result = operator(value)
             masked.append(result)
         except TypeError:  # unhashable (a JSON document): no memo
             masked.append(operator(value))
+    _memo_bound(memo)
     return masked
+
+
+def _tokens_fill(
+    memo: dict[Any, Any], mask: ColumnMask, values: Sequence[Any], tokenize: Tokenizer
+) -> None:
+    texts = {canonical_text(v) for v in values if v is not None}
+    missing = sorted(text for text in texts if text not in memo)
+    if missing:
+        memo.update(tokenize(missing, mask.pii_kind))
+        _memo_bound(memo)
+
+
+# (operator, params, PII kind, column part, key fingerprint) → {value: masked value}
+_MEMOS: dict[tuple[Any, ...], dict[Any, Any]] = {}
+MEMO_MAX_VALUES = 50_000  # per mask; the memo holds values only as long as a bounded cache does
+
+
+def _memo_for(mask: ColumnMask, key: bytes) -> dict[Any, Any]:
+    params = tuple(sorted((str(k), str(v)) for k, v in mask.params.items()))
+    part = _name_part(mask.column) if mask.operator == "surrogate" else ""
+    signature = (mask.operator, params, mask.pii_kind, part, hashlib.sha256(key).digest()[:8])
+    return _MEMOS.setdefault(signature, {})
+
+
+def _memo_bound(memo: dict[Any, Any]) -> None:
+    if len(memo) > MEMO_MAX_VALUES:
+        memo.clear()
+
+
+def masking_memo_clear() -> None:
+    """Forget every remembered masked value (the vault's cache clear calls it too)."""
+    _MEMOS.clear()
 
 
 def value_operator(mask: ColumnMask, *, key: bytes) -> Callable[[Any], Any]:

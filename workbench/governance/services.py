@@ -391,12 +391,18 @@ def _masked_rows(plan: _Plan, raw_rows: Sequence[Sequence[Any]]) -> list[list[An
     for index, column in enumerate(plan.columns):
         mask = plan.masks.get(column.name)
         if mask is None:
-            by_column[index] = [_displayable(value) for value in by_column[index]]
+            by_column[index] = [
+                value if value.__class__ in _PLAIN_TYPES else _displayable(value)
+                for value in by_column[index]
+            ]
         else:
             by_column[index] = mask_values(
                 mask, by_column[index], key=key, tokenize=vault_tokenizer
             )
     return [list(row) for row in zip(*by_column, strict=True)]
+
+
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
 def _displayable(value: Any) -> Any:
@@ -410,7 +416,7 @@ def _displayable(value: Any) -> Any:
 # --- Reading the source ---
 
 
-def _read_unmasked(read: _ReadRequest, plan: _Plan) -> list[tuple[Any, ...]]:
+def _read_unmasked(read: _ReadRequest, plan: _Plan) -> list[Sequence[Any]]:
     """Raw rows from the source: private to this module, never returned to a caller unmasked."""
     from catalog.scans.connectors import source_engine, translated_errors
 
@@ -421,8 +427,7 @@ def _read_unmasked(read: _ReadRequest, plan: _Plan) -> list[tuple[Any, ...]]:
         engine = source_engine(spec)
         try:
             with engine.connect() as connection:
-                result = connection.execute(_statement(read, plan, read.limit))
-                return [tuple(row) for row in result]
+                return list(connection.execute(_statement(read, plan, read.limit)).fetchall())
         finally:
             engine.dispose()
 

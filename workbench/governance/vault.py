@@ -9,7 +9,7 @@ declared purpose, and leaves an audit event that names the token, never the valu
 from __future__ import annotations
 
 import base64
-import hashlib
+import functools
 import hmac
 import secrets
 from collections.abc import Mapping, Sequence
@@ -48,28 +48,38 @@ class Detokenized:
     pii_kind: str
 
 
+def purpose_clean(purpose: str) -> str:
+    """A declared purpose as the trail keeps it: no control characters, at most 200 characters."""
+    return "".join(c for c in purpose if c.isprintable() or c == " ")[:200]
+
+
 def masking_key() -> bytes:
     """The HMAC key of keyed hashes and surrogate seeds (WORKBENCH_MASKING_KEY)."""
     return _subkey("masking")
 
 
 def _subkey(purpose: str) -> bytes:
+    return _derived_key(str(settings.MASKING_KEY), purpose)
+
+
+@functools.lru_cache(maxsize=16)
+def _derived_key(secret: str, purpose: str) -> bytes:
     # Derived keys keep the hashes shown to readers unrelated to the vault's digests and cipher.
-    secret = str(settings.MASKING_KEY).encode()
-    return hmac.new(secret, f"workbench-{purpose}".encode(), hashlib.sha256).digest()
+    return hmac.digest(secret.encode(), f"workbench-{purpose}".encode(), "sha256")
 
 
 def _fernet() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(_subkey("vault-encryption")))
 
 
-def value_digest(text: str) -> str:
-    return hmac.new(_subkey("vault-digest"), text.encode(), hashlib.sha256).hexdigest()
+def value_digest(text: str, key: bytes | None = None) -> str:
+    return hmac.digest(key or _subkey("vault-digest"), text.encode(), "sha256").hex()
 
 
 def vault_tokenize(texts: Sequence[str], pii_kind: str = "") -> dict[str, str]:
     """The token of each text, creating the missing ones; safe when readers race on one value."""
-    digests = {text: value_digest(text) for text in set(texts)}
+    key = _subkey("vault-digest")
+    digests = {text: value_digest(text, key) for text in set(texts)}
     found = _tokens_by_digest(list(digests.values()))
     missing = [text for text, digest in digests.items() if digest not in found]
     if missing:
@@ -92,14 +102,34 @@ def vault_tokenize(texts: Sequence[str], pii_kind: str = "") -> dict[str, str]:
 
 
 def _tokens_by_digest(digests: list[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for start in range(0, len(digests), _LOOKUP_BATCH):
-        batch = digests[start : start + _LOOKUP_BATCH]
-        rows = VaultToken.objects.filter(value_digest__in=batch).values_list(
-            "value_digest", "token"
-        )
-        found.update(dict(rows))
+    """Tokens never change once issued, so each process remembers the ones it has seen (vault rows
+    are never deleted; a restored older database needs a restart)."""
+    found = {digest: _KNOWN[digest] for digest in digests if digest in _KNOWN}
+    missing = [digest for digest in digests if digest not in found]
+    for start in range(0, len(missing), _LOOKUP_BATCH):
+        batch = missing[start : start + _LOOKUP_BATCH]
+        rows = VaultToken.objects.filter(value_digest__in=batch)
+        found.update(dict(rows.values_list("value_digest", "token")))
+    _remember(found)
     return found
+
+
+_KNOWN: dict[str, str] = {}  # value digest → token (keyed digests: no value can be read back)
+_KNOWN_MAX = 200_000
+
+
+def _remember(tokens: dict[str, str]) -> None:
+    if len(_KNOWN) + len(tokens) > _KNOWN_MAX:
+        _KNOWN.clear()
+    _KNOWN.update(tokens)
+
+
+def vault_cache_clear() -> None:
+    """Forget the remembered tokens (for tests, whose databases start empty)."""
+    from workbench.governance.masking import masking_memo_clear
+
+    _KNOWN.clear()
+    masking_memo_clear()
 
 
 def vault_tokenizer(texts: Sequence[str], pii_kind: str) -> Mapping[str, str]:
@@ -115,7 +145,7 @@ def vault_detokenize(
     Every attempt is audited (governance.detokenize, allowed or denied, with the token); raises
     DetokenizeDenied (or VaultTokenNotFound) with a message to show.
     """
-    purpose = purpose.strip()
+    purpose = purpose_clean(purpose)
     refusal = _detokenize_refusal(user, purpose)
     if refusal is not None:
         _detokenize_audit(user, token, purpose, purpose_category, AuditOutcome.DENIED, refusal, "")
@@ -145,7 +175,7 @@ def _detokenize_refusal(user: User, purpose: str) -> str | None:
         from workbench.accounts.roles import access_hint, roles_granting
 
         return access_hint(page="Detokenising", roles=roles_granting(DETOKENIZE_PERMISSION))
-    if len(purpose) < PURPOSE_MIN_LENGTH:
+    if len(purpose) < PURPOSE_MIN_LENGTH or not purpose.strip():
         return (
             f"Say why you need the original value (at least {PURPOSE_MIN_LENGTH} characters); "
             "the purpose is recorded in the audit trail."

@@ -96,6 +96,14 @@ def _catalogue(source, domain: Domain, name: str, classification: int) -> Asset:
     return asset
 
 
+@pytest.fixture(autouse=True)
+def vault_cache_empty() -> None:
+    """Each test starts with no remembered tokens (its database starts without vault rows)."""
+    from workbench.governance.vault import vault_cache_clear
+
+    vault_cache_clear()
+
+
 @pytest.fixture
 def data_world(tmp_path: Path, steward: User) -> DataWorld:
     marker = uuid.uuid4().hex[:12]
