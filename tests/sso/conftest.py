@@ -13,6 +13,8 @@ from django.urls import reverse
 from pytest_django.fixtures import Settings
 
 from tests.sso.provider import Provider, callback_path, provider_running
+from workbench.sso.defaults import DEFAULT_GROUP_ROLES
+from workbench.sso.models import GroupRoleMapping
 from workbench.sso.provider import provider_metadata_forget
 
 CLIENT_ID = "workbench-tests"
@@ -32,6 +34,13 @@ def expiring_oidc_provider() -> Iterator[Provider]:
 
 
 @pytest.fixture
+def default_group_roles(db: None) -> None:
+    """The migration's default mapping (a transactional test elsewhere may have emptied it)."""
+    for group, role in DEFAULT_GROUP_ROLES:
+        GroupRoleMapping.objects.update_or_create(group=group, defaults={"role": role})
+
+
+@pytest.fixture
 def sso_configure(settings: Settings, tmp_path: Path) -> Callable[[str], None]:
     def configure(issuer: str) -> None:
         secret = tmp_path / "oidc-client-secret"
@@ -48,7 +57,9 @@ def sso_configure(settings: Settings, tmp_path: Path) -> Callable[[str], None]:
 
 
 @pytest.fixture
-def sso(sso_configure: Callable[[str], None], oidc_provider: Provider, db: None) -> Provider:
+def sso(
+    sso_configure: Callable[[str], None], oidc_provider: Provider, default_group_roles: None
+) -> Provider:
     sso_configure(oidc_provider.issuer)
     return oidc_provider
 

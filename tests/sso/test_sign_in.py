@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def departments(roles: None) -> None:
+def departments(roles: None, default_group_roles: None) -> None:
     DepartmentFactory(name="Growth Marketing", code="growth")
     DepartmentFactory(name="Finance", code="finance")
 

@@ -93,11 +93,14 @@ class _ClaimReader:
     def unknown(self, attribute: str, value: Any, known: list[str] | None = None) -> SignInRefused:
         claim = self.claim_name(attribute)
         hint = f" Known values: {', '.join(known)}." if known else ""
+        if attribute == MappedAttribute.GROUPS:
+            said = f"put you in the group(s) “{value}” (claim “{claim}”), which this workbench"
+        else:
+            label = MappedAttribute(attribute).label.lower()
+            said = f"sent “{value}” as your {label} (claim “{claim}”), which this workbench"
         return SignInRefused(
-            f"Your identity provider sent “{value}” as your "
-            f"{MappedAttribute(attribute).label.lower()} "
-            f"(claim “{claim}”), which this workbench does not know.{hint} Sign-in is refused "
-            "rather than guessed: ask a platform admin to add it to the single sign-on mapping."
+            f"Your identity provider {said} does not know.{hint} Sign-in is refused rather than "
+            "guessed: ask a platform admin to add it to the single sign-on mapping."
         )
 
 
