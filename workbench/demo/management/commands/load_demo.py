@@ -47,6 +47,7 @@ class Command(BaseCommand):
             self._governance_requests()
         self._literacy()
         self._okrs()
+        self._sso()
         if options["show_logins"]:
             self._print_logins(password)
 
@@ -104,6 +105,16 @@ class Command(BaseCommand):
         self.stdout.write(
             f"OKRs ready: {summary.objectives} objectives, {summary.key_results} key results "
             f"this quarter; {summary.flagged_example} is flagged by the data/AI check."
+        )
+
+    def _sso(self) -> None:
+        from workbench.sso.demo import sso_demo_load
+
+        summary = sso_demo_load()
+        added = ", ".join(summary.provisioned) or "none new"
+        self.stdout.write(
+            f"Single sign-on: {summary.group_mappings} group mappings; provisioned over SCIM: "
+            f"{added} (the leaver deactivated, their token revoked)."
         )
 
     def _print_logins(self, password: str) -> None:
