@@ -73,7 +73,7 @@ class RowsQuerySerializer(serializers.Serializer[Any]):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=ROWS_MAX, default=100)
 
 
-class ExportRequestSerializer(serializers.Serializer[Any]):
+class DataExportSerializer(serializers.Serializer[Any]):
     purpose = _purpose_field("What the export is for (required, recorded in the audit trail).")
     purpose_category = serializers.ChoiceField(
         choices=PurposeCategory.choices, required=False, allow_blank=True, default=""
@@ -113,7 +113,7 @@ class DataRowsSerializer(serializers.Serializer[Any]):
         ]
 
 
-class DetokenizeRequestSerializer(serializers.Serializer[Any]):
+class DetokenizeSerializer(serializers.Serializer[Any]):
     token = serializers.RegexField(r"^tok_[0-9a-f]{24}$", max_length=64)
     purpose = serializers.RegexField(
         PURPOSE_PATTERN,
@@ -251,7 +251,7 @@ class AssetExportView(APIView):
     @extend_schema(
         tags=["governance"],
         operation_id="governance_data_export",
-        request=ExportRequestSerializer,
+        request=DataExportSerializer,
         responses={
             (200, "text/csv"): OpenApiResponse(
                 OpenApiTypes.STR,
@@ -264,7 +264,7 @@ class AssetExportView(APIView):
     def post(self, request: Request, asset_id: int) -> HttpResponseBase | Response:
         """Export the asset's rows as CSV through the governed path (action export)."""
         asset = _asset(request, asset_id)
-        body = ExportRequestSerializer(data=request.data)
+        body = DataExportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return export_response(
             user=_user(request),
@@ -304,13 +304,13 @@ class DetokenizeView(APIView):
     @extend_schema(
         tags=["governance"],
         operation_id="governance_data_detokenize",
-        request=DetokenizeRequestSerializer,
+        request=DetokenizeSerializer,
         responses={200: DetokenizedSerializer},
     )
     def post(self, request: Request) -> Response:
         """The value behind a vault token, for holders of the detokenise permission who declare a
         purpose; every attempt is audited (never the value)."""
-        body = DetokenizeRequestSerializer(data=request.data)
+        body = DetokenizeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         try:

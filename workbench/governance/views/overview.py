@@ -91,6 +91,13 @@ def _links(request: HttpRequest, scope: GovernanceScope) -> list[dict[str, str]]
             "Every allowed and denied access, request and grant, from the audit trail.",
         ),
         (
+            user.has_perm("governance.view_maskingrule"),
+            "governance:masking",
+            "Masking and row filters",
+            "How each kind of personal data is masked, with examples, and which rows each "
+            "reader sees.",
+        ),
+        (
             user.has_perm("audit.view_audit_trail"),
             "audit:event_list",
             "Audit trail",
