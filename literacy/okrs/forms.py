@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import Q, QuerySet
 
 from literacy.models import KeyResult, KeyResultCategory, Objective
 from literacy.models.okrs import VALUE_DIGITS, VALUE_PLACES
@@ -48,6 +49,18 @@ def form_errors_apply(form: forms.Form, error: OkrError) -> None:
         form.add_error(None, error.message)
 
 
+def _owner_choices(user: User, objective: Objective | None) -> QuerySet[User]:
+    """Admins pick anyone; leads pick from the teams they lead (and themselves)."""
+    people = User.objects.filter(is_active=True)
+    if not selectors.okr_is_platform_admin(user):
+        led = selectors.led_department_ids(user)
+        keep = Q(department_id__in=led) | Q(pk=user.pk)
+        if objective is not None:
+            keep |= Q(pk=objective.owner_id)
+        people = people.filter(keep)
+    return people.order_by("first_name", "last_name", "username")
+
+
 class ObjectiveForm(forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -81,9 +94,7 @@ class ObjectiveForm(forms.Form):
         ):
             self.fields["department"].required = True
             self.fields["department"].empty_label = None  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            is_active=True
-        ).order_by("first_name", "last_name", "username")
+        self.fields["owner"].queryset = _owner_choices(user, objective)  # type: ignore[attr-defined]
         parents = selectors.objective_list_visible(user)
         if objective is not None:
             parents = parents.exclude(pk=objective.pk)
