@@ -19,7 +19,7 @@ from django.utils import timezone
 from catalog.models import Asset, user_is_platform_admin
 from workbench.accounts.models import User
 from workbench.governance.actions import CONTENT_ACTIONS, GRANTABLE_ACTIONS, Action
-from workbench.governance.grants import grant_may_revoke, grant_state, live_grants
+from workbench.governance.grants import grant_may_revoke, live_grants
 from workbench.governance.models import AccessRequest, Grant, RequestStatus
 from workbench.governance.requests import DECIDE_PERMISSION, access_request_may_decide
 
@@ -197,11 +197,13 @@ class AssetAccess:
 
     @property
     def requestable(self) -> list[ActionAccess]:
-        return [
-            entry
-            for entry in self.actions
-            if entry.pending_request is None and (entry.needs_request or entry.masked)
-        ]
+        """Actions a grant would open (no request pending for them)."""
+        return [e for e in self.actions if e.pending_request is None and e.needs_request]
+
+    @property
+    def unmaskable(self) -> list[ActionAccess]:
+        """Actions allowed only masked: a grant with unmasked values would lift the masking."""
+        return [e for e in self.actions if e.pending_request is None and e.masked]
 
 
 def asset_access_get(*, user: User, asset: Asset) -> AssetAccess:
@@ -244,10 +246,6 @@ def asset_access_get(*, user: User, asset: Asset) -> AssetAccess:
         may_revoke=sample is not None and grant_may_revoke(user=user, grant=sample),
         may_request=user.has_perm("catalog.view_asset"),
     )
-
-
-def grant_state_of(grant: Grant) -> str:
-    return grant_state(grant)
 
 
 __all__ = [

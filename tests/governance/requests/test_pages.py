@@ -340,3 +340,22 @@ def test_request_pages_answer_in_bounded_queries(
         assert client.get(reverse("governance:request_queue")).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(reverse("governance:request_list") + "?scope=all").status_code == 200
+
+
+def test_masked_asset_offers_unmasked_access(
+    client_for: Any, analyst: User, access_world: AccessWorld
+) -> None:
+    from workbench.governance.policy import asset_access_refresh
+
+    access_world.customers.classification = 1  # internal: open to the analyst, masked
+    access_world.customers.save(update_fields=["classification"])
+    asset_access_refresh(access_world.customers)
+    url = reverse("catalog:asset_detail", args=[access_world.customers.pk])
+    html = client_for(analyst).get(url).content.decode()
+    assert 'data-action="request-access"' not in html
+    assert 'data-action="request-unmasked"' in html
+    form = client_for(analyst).get(
+        reverse("governance:request_create", args=[access_world.customers.pk])
+        + "?action=preview&unmasked=1"
+    )
+    assert 'name="unmasked" id="id_unmasked" value="on" checked' in form.content.decode()

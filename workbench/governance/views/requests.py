@@ -94,7 +94,10 @@ def request_create_view(request: HttpRequest, asset_id: int) -> HttpResponse:
     user = _user(request)
     asset = access_asset(user, asset_id)
     if request.method == "GET":
-        initial = {"action": request.GET.get("action", "preview")}
+        initial = {
+            "action": request.GET.get("action", "preview"),
+            "unmasked": request.GET.get("unmasked") == "1",
+        }
         form = AccessRequestForm(initial=initial)
         return _create_page(request, asset, form)
     form = AccessRequestForm(request.POST)
