@@ -19,6 +19,13 @@ from literacy.models import (
 )
 
 PLATFORM_EVENT_KIND_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
+# Text without NUL characters (which the database cannot store); stated in the schema too.
+NO_NUL = r"^[^\x00]*$"
+
+
+def text_field(**kwargs: Any) -> serializers.RegexField:
+    """A CharField whose schema says what it accepts: any text except NUL characters."""
+    return serializers.RegexField(NO_NUL, **kwargs)
 
 
 class CourseSummarySerializer(serializers.Serializer[Any]):
@@ -179,12 +186,12 @@ class AwardSerializer(serializers.ModelSerializer[BadgeAward]):
 
 class AwardInputSerializer(serializers.Serializer[Any]):
     badge = serializers.SlugField(max_length=80)
-    recipient = serializers.CharField(max_length=150, help_text="Username of the person.")
-    citation = serializers.CharField(max_length=2000)
+    recipient = text_field(max_length=150, help_text="Username of the person.")
+    citation = text_field(max_length=2000)
 
 
 class RevokeInputSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=1000)
+    reason = text_field(max_length=1000)
 
 
 class LiteracyMeSerializer(serializers.Serializer[Any]):
@@ -194,7 +201,7 @@ class LiteracyMeSerializer(serializers.Serializer[Any]):
 
 
 class VerifyInputSerializer(serializers.Serializer[Any]):
-    credential = serializers.CharField(max_length=20000, help_text="The VC-JWT (compact JWS).")
+    credential = text_field(max_length=20000, help_text="The VC-JWT (compact JWS).")
 
 
 class VerificationSerializer(serializers.Serializer[Any]):
@@ -205,13 +212,13 @@ class VerificationSerializer(serializers.Serializer[Any]):
 
 
 class PlatformEventInputSerializer(serializers.Serializer[Any]):
-    user = serializers.CharField(max_length=150, help_text="Username of the person who did it.")
+    user = text_field(max_length=150, help_text="Username of the person who did it.")
     kind = serializers.RegexField(
         PLATFORM_EVENT_KIND_PATTERN,
         max_length=64,
         help_text="Dotted lower-case name, e.g. sandbox.prompt_run.",
     )
-    ref = serializers.CharField(
+    ref = text_field(
         max_length=200,
         required=False,
         default="",
@@ -294,5 +301,5 @@ class BuddyPairingSerializer(serializers.ModelSerializer[BuddyPairing]):
 
 
 class BuddyInputSerializer(serializers.Serializer[Any]):
-    mentor = serializers.CharField(max_length=150)
-    newcomer = serializers.CharField(max_length=150)
+    mentor = text_field(max_length=150)
+    newcomer = text_field(max_length=150)

@@ -225,13 +225,19 @@ class AwardListView(APIView):
 
     @extend_schema(
         tags=TAGS,
-        parameters=[OpenApiParameter("user", str, description="Username (HR only; default: you)")],
+        parameters=[
+            OpenApiParameter(
+                "user", str, description="Username (HR only; default: you)", pattern=r"^[^\x00]*$"
+            )
+        ],
         responses=s.AwardSerializer(many=True),
         summary="Badge awards",
     )
     def get(self, request: Request) -> Response:
         user = _user(request)
         username = (request.query_params.get("user") or user.username)[:150]
+        if "\x00" in username:
+            raise ValidationError({"user": ["A username has no NUL characters."]})
         if username != user.username and not user.has_perm("literacy.award_badge"):
             raise PermissionDenied("Only HR sees other people's awards.")
         awards = BadgeAward.objects.filter(user__username=username).select_related(
