@@ -160,21 +160,38 @@ def compile_decision(sources: Mapping[str, str]) -> CompiledPolicies:
 
 def run_tests(sources: Mapping[str, str]) -> list[RegoTestResult]:
     """Run every `test_*` rule of every document, as `opa test` does: a test passes when its rule
-    is true. Compile problems raise PolicyCompileError."""
+    is true. All test rules are compiled into one bundle (a query per test would recompile the
+    documents each time). Compile problems raise PolicyCompileError."""
+    tests = [
+        (path, package_of(source), name)
+        for path, source in sources.items()
+        for name in rego_test_names(source)
+    ]
+    if not tests:
+        return []
     interpreter = interpreter_with(sources)
+    entrypoints = [_entrypoint(package, name) for _, package, name in tests]
+    try:
+        bundle = interpreter.build(None, entrypoints)
+    except RegoError as error:
+        raise PolicyCompileError(problems_from_error(error, sources)) from None
     results = []
-    for path, source in sources.items():
-        package = package_of(source)
-        for name in rego_test_names(source):
-            try:
-                value = query(interpreter, f"data.{package}.{name}")
-            except PolicyRuntimeError as error:
-                results.append(RegoTestResult(path, package, name, False, str(error)))
-                continue
-            passed = value is True
-            message = "" if passed else f"{name} is {json.dumps(value)}, not true"
-            results.append(RegoTestResult(path, package, name, passed, message))
+    for (path, package, name), entrypoint in zip(tests, entrypoints, strict=True):
+        try:
+            impl = rego_bundle_query_entrypoint(interpreter._impl, bundle._impl, entrypoint)
+            value = _output_value(impl)
+        except (PolicyRuntimeError, RegoError) as error:
+            results.append(RegoTestResult(path, package, name, False, str(error)[:300]))
+            continue
+        passed = value is True
+        shown = "undefined" if value is None else json.dumps(value)
+        message = "" if passed else f"{name} is {shown}, not true"
+        results.append(RegoTestResult(path, package, name, passed, message))
     return results
+
+
+def _entrypoint(package: str, rule: str) -> str:
+    return "/".join([*package.split("."), rule])
 
 
 def rego_test_line(source: str, name: str) -> int:
