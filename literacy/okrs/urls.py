@@ -19,6 +19,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="okr_key_result_create",
     ),
     path(
+        "key-results/<int:key_result_id>/",
+        views.okr_key_result_detail_view,
+        name="okr_key_result",
+    ),
+    path(
         "key-results/<int:key_result_id>/edit/",
         views.okr_key_result_edit_view,
         name="okr_key_result_edit",

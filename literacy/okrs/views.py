@@ -112,6 +112,25 @@ def okr_objective_detail_view(request: HttpRequest, objective_id: int) -> HttpRe
     return render(request, "literacy/okrs/objective_detail.html", context)
 
 
+@require_GET
+@require_permission(VIEW_OKRS)
+def okr_key_result_detail_view(request: HttpRequest, key_result_id: int) -> HttpResponse:
+    """One key result on its own page: progress, chart, the whole history and the check-in."""
+    user = _user(request)
+    key_result = _key_result_or_404(user, key_result_id)
+    may_edit = selectors.objective_may_edit(user, key_result.objective)
+    card = _card(selectors.key_result_view(key_result), may_edit=may_edit)
+    card["history_open"] = True
+    objective = _objective_or_404(user, key_result.objective_id)
+    context = {
+        "card": card,
+        "objective": objective,
+        "objective_progress": selectors.objective_view(objective),
+        "key_result": key_result,
+    }
+    return render(request, "literacy/okrs/key_result_detail.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 @require_permission(VIEW_OKRS, audit_action="okr.objective.create")
 def okr_objective_create_view(request: HttpRequest) -> HttpResponse:

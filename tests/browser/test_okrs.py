@@ -54,3 +54,19 @@ def test_team_lead_checks_in_and_sees_progress_change(
         "data-percent", "80"
     )
     assert CheckIn.objects.get().author == okr_world.lead
+
+
+def test_check_in_from_the_key_result_page(
+    page: Page, live_server: Any, login: Login, okr_world: OkrWorld
+) -> None:
+    login("lead")
+    page.goto(f"{live_server.url}/literacy/okrs/objectives/{okr_world.objective.pk}/")
+    page.get_by_role("link", name="Campaigns measured with certified data").click()
+    expect(page.get_by_test_id("history")).to_be_visible()  # open on its own page
+    card = page.locator('[data-kr="Campaigns measured with certified data"]')
+    card.get_by_label("New value").fill("10")
+    card.get_by_role("button", name="Check in").click()
+    expect(page.locator('[data-kr="Campaigns measured with certified data"]')).to_have_attribute(
+        "data-percent", "100"
+    )
+    expect(page.get_by_test_id("objective-progress")).to_have_attribute("data-percent", "100")

@@ -284,3 +284,14 @@ def test_objective_page_query_count_does_not_grow_with_history(
     client.get(_detail(okr_world.objective))
     with django_assert_max_num_queries(20):
         assert client.get(_detail(okr_world.objective)).status_code == 200
+
+
+def test_key_result_page_four_ways(client, client_for, outsider, okr_world: OkrWorld) -> None:
+    url = reverse("literacy:okr_key_result", kwargs={"key_result_id": okr_world.key_result.pk})
+    assert client.get(url).status_code == 302
+    assert client_for(outsider).get(url).status_code == 403
+    assert client_for(okr_world.other).get(url).status_code == 404
+    member = client_for(okr_world.member).get(url)
+    assert member.status_code == 200
+    assert b'data-testid="check-in-form"' not in member.content
+    assert b'data-testid="check-in-form"' in client_for(okr_world.lead).get(url).content
