@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.db.models import Count, Min, Q
 from django.utils import timezone
@@ -30,6 +31,7 @@ PERIODS = {
     "all": "All time",
 }
 NEIGHBOURS = 2
+Ranked = TypeVar("Ranked")
 TOP = 10
 
 
@@ -74,9 +76,9 @@ def points_by_user(since: datetime | None) -> dict[int, int]:
         .values("user_id", "quiz_id")
         .annotate(first=Min("submitted_at"))
     )
-    for row in first_passes:
-        if since is None or row["first"] >= since:
-            add(row["user_id"], QUIZ_POINTS)
+    for first_pass in first_passes:
+        if since is None or first_pass["first"] >= since:
+            add(first_pass["user_id"], QUIZ_POINTS)
     return points
 
 
@@ -106,10 +108,10 @@ def _learners() -> list[User]:
     )
 
 
-def _ranked(scores: list[tuple[object, int]]) -> list[tuple[int, object, int]]:
+def _ranked(scores: list[tuple[Ranked, float]]) -> list[tuple[int, Ranked, float]]:
     """Standard competition ranking (1, 2, 2, 4) by points, highest first."""
     ordered = sorted(scores, key=lambda item: -item[1])
-    ranked: list[tuple[int, object, int]] = []
+    ranked: list[tuple[int, Ranked, float]] = []
     for position, (item, value) in enumerate(ordered, start=1):
         rank = ranked[-1][0] if ranked and ranked[-1][2] == value else position
         ranked.append((rank, item, value))
@@ -121,7 +123,7 @@ def person_leaderboard(*, viewer: User, period: str) -> PersonLeaderboard:
     points = points_by_user(period_start(period))
     learners = _learners()
     ranked = _ranked([(u, points.get(u.pk, 0)) for u in learners])
-    rows = [_row(rank, user, value, viewer) for rank, user, value in ranked]  # type: ignore[arg-type]
+    rows = [_row(rank, user, int(value), viewer) for rank, user, value in ranked]
     viewer_index = next((i for i, r in enumerate(rows) if r.is_viewer), None)
     around: list[LeaderboardRow] = []
     if viewer_index is not None:
@@ -173,10 +175,11 @@ def department_leaderboard(*, viewer: User, period: str) -> list[DepartmentRow]:
         entry[0] += 1
         entry[1] += points.get(user.pk, 0)
     names = dict(Department.objects.filter(pk__in=totals).values_list("pk", "name"))
-    scores = [((pk, n, p), round(p / n, 1)) for pk, (n, p) in totals.items()]
+    scores: list[tuple[tuple[int, int, int], float]] = [
+        ((pk, n, p), round(p / n, 1)) for pk, (n, p) in totals.items()
+    ]
     rows = []
-    for rank, item, value in _ranked(scores):  # type: ignore[arg-type]
-        pk, members, total = item  # type: ignore[misc]
+    for rank, (pk, members, total), value in _ranked(scores):
         rows.append(
             DepartmentRow(rank, names[pk], members, total, float(value), pk == viewer.department_id)
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -105,7 +106,7 @@ def department_people(department: Department) -> list[PersonProgress]:
     )
     tiers = tiers_by_user([u.pk for u in users])
     return [
-        PersonProgress(u, tiers.get(u.pk, "none"), u.courses_completed, u.last_activity)  # type: ignore[attr-defined]
+        PersonProgress(u, tiers.get(u.pk, "none"), u.courses_completed, u.last_activity)
         for u in users
     ]
 
@@ -120,7 +121,7 @@ def trend(*, department: Department | None = None, days: int = 180) -> list[Lite
 
 def chart_data(
     totals: TierCounts, rows: list[DepartmentProgress], snapshots: list[LiteracySnapshot]
-) -> dict:  # type: ignore[type-arg]
+) -> dict[str, Any]:
     """What the charts draw (the same numbers the tables show)."""
     return {
         "targets": TARGETS,

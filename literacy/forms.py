@@ -67,8 +67,8 @@ class QuestionForm(forms.Form):
         ]
 
 
-class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
         return f"{obj.display_name} ({obj.username})"
 
 

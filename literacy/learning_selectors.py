@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
@@ -97,7 +98,7 @@ def course_statuses(user: User, courses: list[Course]) -> dict[int, CourseStatus
     }
 
 
-def _count_by_course(queryset: QuerySet, field: str) -> dict[int, int]:  # type: ignore[type-arg]
+def _count_by_course(queryset: QuerySet[Any, Any], field: str) -> dict[int, int]:
     counts: dict[int, int] = {}
     for row in queryset.values(field):
         counts[row[field]] = counts.get(row[field], 0) + 1

@@ -45,7 +45,7 @@ def literacy_starter_load() -> StarterSummary:
     return StarterSummary(courses, badges, tips)
 
 
-def _course_ensure(spec: dict, paths: dict[str, LearningPath]) -> bool:  # type: ignore[type-arg]
+def _course_ensure(spec: dict, paths: dict[str, LearningPath]) -> bool:
     course, created = Course.objects.get_or_create(
         slug=spec["slug"],
         defaults={
@@ -65,7 +65,7 @@ def _course_ensure(spec: dict, paths: dict[str, LearningPath]) -> bool:  # type:
     return True
 
 
-def _quiz_create(course: Course, spec: dict) -> None:  # type: ignore[type-arg]
+def _quiz_create(course: Course, spec: dict) -> None:
     quiz = Quiz.objects.create(
         course=course,
         title=spec["title"],
@@ -87,7 +87,7 @@ def _quiz_create(course: Course, spec: dict) -> None:  # type: ignore[type-arg]
         )
 
 
-def _badge_ensure(spec: dict) -> bool:  # type: ignore[type-arg]
+def _badge_ensure(spec: dict) -> bool:
     badge, created = Badge.objects.get_or_create(
         slug=spec["slug"],
         defaults={
@@ -105,7 +105,7 @@ def _badge_ensure(spec: dict) -> bool:  # type: ignore[type-arg]
     return created
 
 
-def _criterion_fields(spec: dict) -> dict:  # type: ignore[type-arg]
+def _criterion_fields(spec: dict) -> dict:
     kind = spec["kind"]
     if kind == "course_completed":
         return {"kind": kind, "course": Course.objects.get(slug=spec["course"])}

@@ -96,7 +96,7 @@ class AnswerSerializer(serializers.Serializer[Any]):
 
 
 class AttemptInputSerializer(serializers.Serializer[Any]):
-    answers = AnswerSerializer(many=True, max_length=200)
+    answers = AnswerSerializer(many=True, max_length=200)  # type: ignore[call-arg]
 
 
 class ChoiceFeedbackSerializer(serializers.Serializer[Any]):
@@ -127,8 +127,12 @@ class AttemptResultSerializer(serializers.Serializer[Any]):
 
 
 class CriterionSerializer(serializers.ModelSerializer[BadgeCriterion]):
-    course = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    required_badge = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    course: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    required_badge: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = BadgeCriterion
@@ -152,9 +156,15 @@ class BadgeSerializer(serializers.ModelSerializer[Badge]):
 
 
 class AwardSerializer(serializers.ModelSerializer[BadgeAward]):
-    badge = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    awarded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    badge: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    user: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    awarded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     is_revoked = serializers.BooleanField(read_only=True)
     verification_url = serializers.SerializerMethodField()
     credential_jwt = serializers.CharField(read_only=True)
@@ -292,8 +302,12 @@ class DashboardSerializer(serializers.Serializer[Any]):
 
 
 class BuddyPairingSerializer(serializers.ModelSerializer[BuddyPairing]):
-    mentor = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    newcomer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    mentor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    newcomer: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = BuddyPairing

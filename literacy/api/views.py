@@ -42,6 +42,7 @@ from literacy.services.badges import (
 )
 from literacy.services.community import CommunityError, buddy_pair
 from workbench.accounts.models import User
+from workbench.accounts.roles import access_hint, roles_granting
 from workbench.core.api.errors import Conflict
 from workbench.core.api.permissions import has_django_permission
 
@@ -520,7 +521,11 @@ class BuddyListView(APIView):
     )
     def post(self, request: Request) -> Response:
         if not _user(request).has_perm("literacy.assign_buddy"):
-            raise PermissionDenied(CanPairBuddies.message)
+            raise PermissionDenied(
+                access_hint(
+                    page="Pairing data buddies", roles=roles_granting("literacy.assign_buddy")
+                )
+            )
         data = s.BuddyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         people = {

@@ -103,15 +103,15 @@ def _criteria_met(user: User, badge: Badge) -> bool:
 
 def _criterion_met(user: User, criterion: BadgeCriterion) -> bool:
     kind = criterion.kind
-    if kind == CriterionKind.COURSE_COMPLETED:
+    if kind == CriterionKind.COURSE_COMPLETED and criterion.course_id is not None:
         return CourseProgress.objects.filter(
             user=user, course_id=criterion.course_id, completed_at__isnull=False
         ).exists()
-    if kind == CriterionKind.QUIZ_PASSED:
+    if kind == CriterionKind.QUIZ_PASSED and criterion.quiz_id is not None:
         return QuizAttempt.objects.filter(
             user=user, quiz_id=criterion.quiz_id, passed=True
         ).exists()
-    if kind == CriterionKind.BADGE_EARNED:
+    if kind == CriterionKind.BADGE_EARNED and criterion.required_badge_id is not None:
         return BadgeAward.objects.filter(
             user=user, badge_id=criterion.required_badge_id, revoked_at__isnull=True
         ).exists()
