@@ -28,7 +28,8 @@ GENERALIZE_KIND_BY_PII = {"date_of_birth": "date", "age": "age", "postcode": "po
 
 _EIGHT_WORDS = struct.Struct(">8I")
 
-Tokenizer = Callable[[Sequence[str], str], Mapping[str, str]]
+# {canonical text: original text}, PII kind → {canonical text: token}
+Tokenizer = Callable[[Mapping[str, str], str], Mapping[str, str]]
 
 
 class MaskingParamsError(ValueError):
@@ -400,11 +401,22 @@ def mask_values(
 def _tokens_fill(
     memo: dict[Any, Any], mask: ColumnMask, values: Sequence[Any], tokenize: Tokenizer
 ) -> None:
-    texts = {canonical_text(v) for v in values if v is not None}
-    missing = sorted(text for text in texts if text not in memo)
+    originals: dict[str, str] = {}
+    for value in values:
+        if value is not None:
+            originals.setdefault(canonical_text(value), _original_text(value))
+    missing = {text: original for text, original in originals.items() if text not in memo}
     if missing:
         memo.update(tokenize(missing, mask.pii_kind))
         _memo_bound(memo)
+
+
+def _original_text(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    return str(value)
 
 
 # (operator, params, PII kind, column part, key fingerprint) → {value: masked value}

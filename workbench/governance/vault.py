@@ -76,10 +76,16 @@ def value_digest(text: str, key: bytes | None = None) -> str:
     return hmac.digest(key or _subkey("vault-digest"), text.encode(), "sha256").hex()
 
 
-def vault_tokenize(texts: Sequence[str], pii_kind: str = "") -> dict[str, str]:
-    """The token of each text, creating the missing ones; safe when readers race on one value."""
+def vault_tokenize(texts: Sequence[str] | Mapping[str, str], pii_kind: str = "") -> dict[str, str]:
+    """The token of each text, creating the missing ones; safe when readers race on one value.
+
+    Texts identify values (masking passes their canonical form, so "NL91 ABNA" and "nl91 abna"
+    share a token); with a mapping, its values are the originals the vault keeps (encrypted) and
+    detokenising gives back.
+    """
+    originals = texts if isinstance(texts, Mapping) else {text: text for text in texts}
     key = _subkey("vault-digest")
-    digests = {text: value_digest(text, key) for text in set(texts)}
+    digests = {text: value_digest(text, key) for text in originals}
     found = _tokens_by_digest(list(digests.values()))
     missing = [text for text, digest in digests.items() if digest not in found]
     if missing:
@@ -89,7 +95,7 @@ def vault_tokenize(texts: Sequence[str], pii_kind: str = "") -> dict[str, str]:
                 VaultToken(
                     token=TOKEN_PREFIX + secrets.token_hex(12),
                     value_digest=digests[text],
-                    value_encrypted=fernet.encrypt(text.encode()).decode(),
+                    value_encrypted=fernet.encrypt(originals[text].encode()).decode(),
                     pii_kind=pii_kind[:32],
                 )
                 for text in missing
@@ -132,7 +138,7 @@ def vault_cache_clear() -> None:
     masking_memo_clear()
 
 
-def vault_tokenizer(texts: Sequence[str], pii_kind: str) -> Mapping[str, str]:
+def vault_tokenizer(texts: Mapping[str, str], pii_kind: str) -> Mapping[str, str]:
     """`masking.Tokenizer` signature, for `masking.mask_values`."""
     return vault_tokenize(texts, pii_kind)
 

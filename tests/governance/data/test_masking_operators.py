@@ -135,15 +135,16 @@ def test_surrogate_name_parts_follow_the_column() -> None:
 
 
 def test_mask_values_tokenizes_distinct_canonical_values_once() -> None:
-    calls: list[tuple[list[str], str]] = []
+    calls: list[tuple[dict[str, str], str]] = []
 
     def vault(texts, kind):  # noqa: ANN001, ANN202
-        calls.append((list(texts), kind))
-        return {text: f"tok_{index}" for index, text in enumerate(texts)}
+        calls.append((dict(texts), kind))
+        return {text: f"tok_{index}" for index, text in enumerate(sorted(texts))}
 
     mask = ColumnMask("iban", "tokenize", {}, "", "", "iban")
     tokens = mask_values(mask, ["NL91 ABNA", "nl91 abna", None, "DE89"], key=KEY, tokenize=vault)
-    assert calls == [(["de89", "nl91 abna"], "iban")]
+    # One token per canonical value; the vault keeps the first original it saw.
+    assert calls == [({"nl91 abna": "NL91 ABNA", "de89": "DE89"}, "iban")]
     assert tokens == ["tok_1", "tok_1", None, "tok_0"]
 
 

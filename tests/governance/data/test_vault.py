@@ -126,3 +126,9 @@ def test_concurrent_tokenisation_of_one_value_makes_one_token() -> None:
     assert len(set(tokens)) == 1
     assert VaultToken.objects.filter(token=tokens[0]).count() == 1
     assert VaultToken.objects.count() == threads + 1
+
+
+@pytest.mark.django_db
+def test_detokenize_gives_back_the_original_not_the_canonical_form(admin: User) -> None:
+    token = vault_tokenize({"nl91 abna 0417": "NL91 ABNA 0417"}, "iban")["nl91 abna 0417"]
+    assert vault_detokenize(user=admin, token=token, purpose=PURPOSE).value == "NL91 ABNA 0417"
