@@ -29,6 +29,8 @@ from catalog.services import curation, pii_review, quality_checks
 from catalog.services.curation import AssetChanges, CurationDenied, CurationError
 from workbench.accounts.models import User
 from workbench.core.api.permissions import has_django_permission
+from workbench.governance.api.data import REFUSALS as DATA_REFUSALS
+from workbench.governance.api.data import data_refusal_response
 from workbench.governance.services import PREVIEW_MAX_ROWS, data_preview
 
 CanDiscover = has_django_permission("catalog.view_asset")
@@ -377,7 +379,7 @@ class AssetViewSet(
             OpenApiParameter("purpose", str, description="Why you look (recorded in the trail)"),
             OpenApiParameter("limit", int, description=f"1 to {PREVIEW_MAX_ROWS}, default 20"),
         ],
-        responses={200: PreviewSerializer},
+        responses={200: PreviewSerializer, **DATA_REFUSALS},
     )
     @action(detail=True, methods=["get"])
     def preview(self, request: Request, pk: str | None = None) -> Response:
@@ -389,8 +391,8 @@ class AssetViewSet(
         purpose = request.query_params.get("purpose", "")[:200]
         user: User = request.user  # type: ignore[assignment]
         result = data_preview(user=user, asset=asset, purpose=purpose, limit=int(limit_text))
-        if not result.is_allowed:
-            raise PermissionDenied(result.reason)
+        if not result.is_allowed:  # 403 with the reasons, or 502 when the source failed
+            return data_refusal_response(result)
         return Response(PreviewSerializer(result).data)
 
 
