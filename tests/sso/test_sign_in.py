@@ -286,3 +286,19 @@ def test_start_sends_state_nonce_and_a_pkce_challenge(sso: Provider) -> None:
     assert location.startswith(sso.issuer + "/oauth2/authorize?")
     for parameter in ("state=", "nonce=", "code_challenge=", "code_challenge_method=S256"):
         assert parameter in location
+
+
+def test_refused_sign_ins_do_not_count_as_failed_password_logins(
+    sso: Provider, settings: Any
+) -> None:
+    settings.AXES_FAILURE_LIMIT = 2
+    sso.set_user("sub-bad", claims_for("bad", department="atlantis"))
+    sso.set_user("sub-ada", claims_for("ada"))
+    for _ in range(3):
+        _assert_refused(sso_sign_in(Client(), sso, "sub-bad"), says="atlantis")
+
+    response = sso_sign_in(Client(), sso, "sub-ada")
+
+    assert response.status_code == 302
+    assert not AuditEvent.objects.filter(action__in=["auth.login_failed", "auth.lockout"]).exists()
+    assert AuditEvent.objects.filter(action="sso.sign_in_refused").count() == 3

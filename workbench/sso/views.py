@@ -14,7 +14,7 @@ from mozilla_django_oidc.views import (
 )
 
 from workbench.sso import provider
-from workbench.sso.backends import REFUSAL_ATTRIBUTE
+from workbench.sso.backends import REFUSAL_ATTRIBUTE, OidcBackend
 from workbench.sso.services import sso_sign_in_refused_record
 
 REPLAYED_STATE = (
@@ -71,13 +71,31 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
             )
         if "code" not in request.GET or state not in request.session.get("oidc_states", {}):
             return _refused(request, REPLAYED_STATE, status=400)
-        return super().get(request)
+        return self._authenticate(request, str(state))
+
+    def _authenticate(self, request: HttpRequest, state: str) -> HttpResponse:
+        """The library's callback, calling our backend itself rather than auth.authenticate().
+
+        auth.authenticate() would report a refusal as a failed password login (user_login_failed,
+        with no username): django-axes would count it against the address and the password-login
+        audit would record it. A refused SSO sign-in has its own event, and its code is single-use.
+        """
+        pending = request.session["oidc_states"].pop(state)
+        request.session.save()  # the state is spent before the slow calls: no replay
+        # Reloaded after the provider round trip, as the library does, so that parallel tabs'
+        # session changes are not overwritten.
+        request.session = request.session.__class__(request.session.session_key)
+        backend = OidcBackend()
+        self.user = backend.authenticate(
+            request, nonce=pending["nonce"], code_verifier=pending.get("code_verifier")
+        )
+        if self.user is None or not self.user.is_active:
+            return self.login_failure()
+        self.user.backend = f"{OidcBackend.__module__}.{OidcBackend.__qualname__}"
+        return self.login_success()
 
     def login_failure(self) -> HttpResponse:
-        reason = getattr(self.request, REFUSAL_ATTRIBUTE, "") or (
-            "Your workbench account is deactivated. Ask a platform admin if you need it back."
-        )
-        return _refused(self.request, reason)
+        return _refused(self.request, _failure_reason(self.request))
 
 
 def _state_forget(request: HttpRequest, state: str | None) -> None:
@@ -86,3 +104,17 @@ def _state_forget(request: HttpRequest, state: str | None) -> None:
     if state in states:
         del states[state]
         request.session.modified = True
+
+
+def _failure_reason(request: HttpRequest) -> str:
+    if getattr(request, REFUSAL_ATTRIBUTE, ""):
+        return str(getattr(request, REFUSAL_ATTRIBUTE))
+    if getattr(request, "axes_locked_out", False):
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        return (
+            "Too many failed sign-in attempts from your network address. "
+            f"Wait {minutes} minutes and try again."
+        )
+    return (
+        "The sign-in could not be completed. Try again; if it keeps failing, ask a platform admin."
+    )
