@@ -3,6 +3,7 @@ decisions filters. The API validates with the same forms, so both refuse the sam
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
@@ -14,6 +15,8 @@ from workbench.governance.heatmap import HeatmapFilters
 from workbench.governance.selectors import DecisionFilters
 
 POLICY_SOURCE_MAX_CHARS = 200_000
+ID_MAX = 2_147_483_647
+PAGE_MAX = 1_000_000
 
 
 class PolicyEditForm(forms.Form):
@@ -47,8 +50,8 @@ class SimulatorQuestion:
 
 class SimulatorForm(forms.Form):
     question = forms.ChoiceField(choices=SimulatorQuestion.CHOICES, initial="decision")
-    user = forms.IntegerField(required=False, min_value=1, label="Person")
-    asset = forms.IntegerField(required=False, min_value=1, label="Asset")
+    user = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX, label="Person")
+    asset = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX, label="Asset")
     action = forms.ChoiceField(choices=Action.choices, required=False, label="Action")
     purpose = forms.CharField(
         required=False,
@@ -86,8 +89,10 @@ class HeatmapFilterForm(forms.Form):
         label="Classification",
     )
     q = forms.CharField(required=False, max_length=100, label="Find a row")
-    page = forms.IntegerField(required=False, min_value=1, label="Page")
-    assets_page = forms.IntegerField(required=False, min_value=1, label="Assets page")
+    page = forms.IntegerField(required=False, min_value=1, max_value=PAGE_MAX, label="Page")
+    assets_page = forms.IntegerField(
+        required=False, min_value=1, max_value=PAGE_MAX, label="Assets page"
+    )
 
     def to_filters(self) -> HeatmapFilters:
         data = self.cleaned_data
@@ -122,10 +127,15 @@ class DecisionFilterForm(forms.Form):
         required=False, label="Until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
 
+    def __init__(self, *args: Any, period_may_be_empty: bool = False, **kwargs: Any) -> None:
+        # The page points out a reversed period; the API answers it with an empty list.
+        super().__init__(*args, **kwargs)
+        self.period_may_be_empty = period_may_be_empty
+
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
         since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and since >= until:
+        if since and until and since >= until and not self.period_may_be_empty:
             self.add_error("until", "“Until” must be later than “From”.")
         return cleaned
 
@@ -136,19 +146,19 @@ class DecisionFilterForm(forms.Form):
             asset=(data.get("asset") or "").strip(),
             action=(data.get("action") or "").strip().removeprefix("governance."),
             outcome=data.get("outcome") or "",
-            since=data.get("since"),
-            until=data.get("until"),
+            since=in_utc(data.get("since")),
+            until=in_utc(data.get("until")),
         )
 
 
 class MetricsPeriodForm(forms.Form):
-    since = forms.DateTimeField(required=False, label="From")
     until = forms.DateTimeField(required=False, label="Until")
     days = forms.IntegerField(required=False, min_value=1, max_value=366, label="Last N days")
 
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}
-        since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and since >= until:
-            self.add_error("until", "“Until” must be later than “From”.")
-        return cleaned
+    def clean_until(self) -> datetime | None:
+        return in_utc(self.cleaned_data.get("until"))
+
+
+def in_utc(moment: datetime | None) -> datetime | None:
+    """The same instant in UTC: ISO offsets reach ±23:59, PostgreSQL's only ±15:59."""
+    return moment.astimezone(UTC) if moment is not None else None

@@ -176,7 +176,11 @@ def _paged(total: int, page: int, per_page: int) -> tuple[int, int, int]:
 def _user_rows(
     filters: HeatmapFilters, columns: list[Asset]
 ) -> tuple[list[HeatmapRow], int, int, int]:
-    people = User.objects.filter(is_active=True).select_related("department")
+    people = (
+        User.objects.filter(is_active=True)
+        .select_related("department")
+        .prefetch_related("groups")  # the policies read roles: one query for the page
+    )
     if filters.text:
         people = people.filter(
             Q(username__icontains=filters.text)
@@ -211,7 +215,10 @@ def _department_rows(
     pages, page, start = _paged(total, filters.page, ROWS_PER_PAGE)
     chosen = _within_member_budget(list(departments.order_by("name", "pk")[start:]))
     members = list(
-        User.objects.filter(is_active=True, department__in=chosen).order_by("pk")[:MEMBERS_PER_PAGE]
+        User.objects.filter(is_active=True, department__in=chosen)
+        .select_related("department")
+        .prefetch_related("groups")
+        .order_by("pk")[:MEMBERS_PER_PAGE]
     )
     levels = user_levels(users=members, assets=columns)
     rows = [_department_row(department, members, levels, columns) for department in chosen]

@@ -53,9 +53,11 @@ def version_add(
 
 
 def policies_install() -> Policy:
-    """The shipped policies/ folder as version 1 of each document (validated by its own tests)."""
-    for path, source in folder_sources().items():
-        version_add(path, source)
+    """The shipped policies/ folder as version 1 of each document (validated by its own tests),
+    unless the engine already loaded it (it does on its first decision in an empty database)."""
+    if not PolicyVersion.objects.exists():
+        for path, source in folder_sources().items():
+            version_add(path, source)
     return Policy.objects.get(path="access.rego")
 
 

@@ -4,6 +4,8 @@ their domains, filters, the navigation entry and the audit page's governance fil
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.governance.pages.conftest import OversightWorld
@@ -98,11 +100,6 @@ def test_overview_links_what_each_overseer_may_open(
     assert ('data-link="audit:event_list"' in text) is (persona != "steward")
 
 
-def test_overview_without_policies_says_everything_is_denied(client_for, admin, db) -> None:
-    html = client_for(admin).get(reverse("governance:overview")).content.decode()
-    assert 'data-testid="no-policies"' in html
-
-
 def test_navigation_offers_governance_to_role_holders_only(client_for, outsider, hr, db) -> None:
     assert ">Governance</a>" not in _nav(client_for(outsider).get("/").content.decode())
     assert ">Governance</a>" in _nav(client_for(hr).get("/").content.decode())
@@ -128,20 +125,19 @@ def test_decisions_refuse_people_who_oversee_nothing(
 
 def test_auditor_sees_every_governance_decision(client_for, api_client_for, auditor, decisions):
     html = client_for(auditor).get(reverse("governance:decision_list")).content.decode()
-    assert html.count("<tr data-event=") == 3
     assert "not governance" not in html
+    assert "budget check" in html
     assert "access.request.confidential_content" in html
     body = api_client_for(auditor).get(reverse("api-governance-decisions")).json()
-    assert [event["action"] for event in body["results"]] == [
-        "governance.export",
-        "governance.preview",
-        "governance.preview",
-    ]
+    actions = [event["action"] for event in body["results"]]
+    assert all(action.startswith("governance.") for action in actions)
+    reads = [action for action in actions if action.split(".")[1] in {"preview", "export"}]
+    assert reads == ["governance.export", "governance.preview", "governance.preview"]
 
 
 def test_steward_sees_decisions_about_their_domains_only(client_for, steward, decisions) -> None:
     html = client_for(steward).get(reverse("governance:decision_list")).content.decode()
-    assert html.count("<tr data-event=") == 2
+    assert html.count("<tr data-event=") == 2  # the confidential preview and the export
     assert "ledger" not in html
     assert "budget check" not in html
 
@@ -160,24 +156,37 @@ def test_decision_filters(api_client_for, auditor, oversight, decisions) -> None
     assert len(actions(asset=str(oversight.ledger.pk))) == 1
     assert len(actions(asset="custom")) == 1
     assert actions(until="2000-01-01T00:00:00Z") == []
-    bad = client.get(url, {"since": "2026-02-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"})
-    assert bad.status_code == 400
-    assert "until" in bad.json()["error"]["fields"]
+    reversed_period = {"since": "2026-02-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"}
+    assert client.get(url, reversed_period).json()["results"] == []  # an empty period
+    assert client.get(url, {"since": "soon"}).status_code == 400
 
 
 def test_invalid_decision_filters_list_nothing_and_keep_the_input(client_for, auditor, decisions):
     response = client_for(auditor).get(
         reverse("governance:decision_list"), {"actor": "ana", "since": "yesterday"}
     )
+    reversed_period = client_for(auditor).get(
+        reverse("governance:decision_list"),
+        {"since": "2026-02-01T00:00", "until": "2026-01-01T00:00"},
+    )
+    assert reversed_period.status_code == 400
+    assert "must be later" in reversed_period.content.decode()
     assert response.status_code == 400
     html = response.content.decode()
     assert 'data-testid="decisions-invalid"' in html
     assert 'value="ana"' in html
 
 
-def test_decisions_page_query_count_is_flat(
-    client_for, auditor, oversight, analyst, django_assert_max_num_queries
-) -> None:
+def test_decisions_page_query_count_is_flat(client_for, auditor, oversight, analyst) -> None:
+    client = client_for(auditor)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("governance:decision_list")).status_code == 200
+        return len(captured)
+
+    queries()
+    few = queries()
     for _ in range(30):
         audit_record(
             actor=analyst,
@@ -185,14 +194,13 @@ def test_decisions_page_query_count_is_flat(
             outcome=AuditOutcome.ALLOWED,
             target=oversight.internal,
         )
-    with django_assert_max_num_queries(12):
-        response = client_for(auditor).get(reverse("governance:decision_list"))
-    assert response.status_code == 200
+    assert queries() <= few + 1
 
 
 def test_audit_page_links_governance_events(client_for, auditor, decisions) -> None:
-    html = client_for(auditor).get(reverse("audit:event_list"), {"action": "governance."})
-    text = html.content.decode()
-    assert "governance.export" in text
-    assert "catalog.asset.curate" not in text
+    response = client_for(auditor).get(reverse("audit:event_list"), {"action": "governance."})
+    text = response.content.decode()
+    table = text.split('data-testid="audit-table"')[1]
+    assert "governance.export" in table
+    assert "catalog.asset.curate" not in table
     assert 'data-filter="governance"' in text

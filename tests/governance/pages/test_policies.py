@@ -268,19 +268,18 @@ def test_policy_api_post_needs_manage_permission(api_client_for, auditor, analys
 
 def test_policy_api_post_saves_a_version(api_client_for, admin, oversight) -> None:
     url = reverse("api-governance-policy-versions", args=[oversight.access.pk])
+    source = edited(oversight.access)
     response = api_client_for(admin).post(
-        url, {"source": edited(oversight.access), "comment": "via API", "base_version": 1}
+        url, {"source": source, "comment": "via API", "base_version": 1}
     )
     assert response.status_code == 201
     body = response.json()
     assert (body["number"], body["author"], body["loaded_from"]) == (2, "admin", "api")
     assert "+# Reviewed by the data council." in body["diff"]
-    again = api_client_for(admin).post(url, {"source": edited(oversight.access)})
+    again = api_client_for(admin).post(url, {"source": source})
     assert again.status_code == 200
     assert again.json()["number"] == 2
-    stale = api_client_for(admin).post(
-        url, {"source": edited(oversight.access) + "#", "base_version": 1}
-    )
+    stale = api_client_for(admin).post(url, {"source": source + "#", "base_version": 1})
     assert stale.status_code == 409
     assert stale.json()["error"]["code"] == "conflict"
 

@@ -190,8 +190,8 @@ def test_invalid_questions_are_400_and_keep_the_input(client_for, analyst, overs
 
 
 def test_asking_records_nothing_and_changes_nothing(client_for, admin, analyst, oversight) -> None:
+    client = client_for(admin)  # signing in is recorded; asking must not be
     before = AuditEvent.objects.count()
-    client = client_for(admin)
     page(
         client,
         question="decision",

@@ -3,7 +3,7 @@ for stewards and owners (decisions about their domains), auditors and platform a
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from workbench.audit.api.serializers import AuditEventSerializer
 from workbench.audit.models import AuditEvent, AuditOutcome
 from workbench.governance import selectors
+from workbench.governance.api.params import int_param, text_param
 from workbench.governance.api.simulator import MayOversee
 from workbench.governance.forms_oversight import DecisionFilterForm, MetricsPeriodForm
 from workbench.governance.metrics import governance_metrics
@@ -45,17 +46,15 @@ class MetricsSerializer(serializers.Serializer[Any]):
 
 
 class MetricsView(APIView):
-    """Governance metrics over a period: [since, until), or the last `days` days (default 30)."""
+    """Governance metrics over the `days` days (default 30) that end at `until` (default now).
+    The KPI scorecard calls `workbench.governance.metrics.governance_metrics` for any period."""
 
     permission_classes = [MayOversee]
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("since", OpenApiTypes.DATETIME, description="Inclusive"),
-            OpenApiParameter("until", OpenApiTypes.DATETIME, description="Exclusive; default now"),
-            OpenApiParameter(
-                "days", OpenApiTypes.INT, description="1..366, when `since` is not given"
-            ),
+            OpenApiParameter("until", OpenApiTypes.DATETIME, description="End (exclusive)"),
+            int_param("days", "Length of the period in days (default 30)", maximum=366),
         ],
         responses=MetricsSerializer,
     )
@@ -65,9 +64,10 @@ class MetricsView(APIView):
             raise ValidationError(form.errors.get_json_data())
         until = form.cleaned_data.get("until") or timezone.now()
         days = form.cleaned_data.get("days") or DEFAULT_DAYS
-        since = form.cleaned_data.get("since") or until - timedelta(days=days)
-        if since >= until:
-            raise ValidationError({"since": ["“since” must be earlier than “until”."]})
+        try:
+            since = until - timedelta(days=days)
+        except OverflowError:  # a period reaching back before year 1 starts at year 1
+            since = datetime.min.replace(tzinfo=UTC)
         return Response(MetricsSerializer(governance_metrics(since=since, until=until)).data)
 
 
@@ -80,21 +80,23 @@ class DecisionListView(generics.ListAPIView[AuditEvent]):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("actor", str, description="Username contains"),
-            OpenApiParameter("asset", str, description="Asset id, or part of its name"),
-            OpenApiParameter(
-                "action", str, description="e.g. preview, export, request.approved (no prefix)"
+            text_param("actor", "Username contains", max_length=150),
+            text_param("asset", "Asset id, or part of its name", max_length=120),
+            text_param(
+                "action", "e.g. preview, export, request.approved (no prefix)", max_length=48
             ),
             OpenApiParameter("outcome", str, enum=[choice.value for choice in AuditOutcome]),
             OpenApiParameter("since", OpenApiTypes.DATETIME, description="Inclusive"),
-            OpenApiParameter("until", OpenApiTypes.DATETIME, description="Exclusive"),
+            OpenApiParameter(
+                "until", OpenApiTypes.DATETIME, description="Exclusive (before `since`: nothing)"
+            ),
         ]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[AuditEvent]:
-        form = DecisionFilterForm(self.request.query_params)
+        form = DecisionFilterForm(self.request.query_params, period_may_be_empty=True)
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
         scope = selectors.governance_scope(self.request.user)

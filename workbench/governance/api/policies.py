@@ -7,9 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -24,6 +22,7 @@ from rest_framework.views import APIView
 from workbench.accounts.roles import access_hint, roles_granting
 from workbench.core.api.errors import Conflict, error_body
 from workbench.governance import selectors
+from workbench.governance.api.params import int_param
 from workbench.governance.forms_oversight import POLICY_SOURCE_MAX_CHARS
 from workbench.governance.models import Policy, PolicyVersion
 from workbench.governance.services_policies import PolicyConflict, policy_edit_save
@@ -50,7 +49,7 @@ class PolicyAccess(BasePermission):
 
 class VersionSerializer(serializers.ModelSerializer[PolicyVersion]):
     author: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -260,8 +259,8 @@ class PolicyDiffView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.INT, description="Older version number (≥ 1)"),
-            OpenApiParameter("to", OpenApiTypes.INT, description="Newer version number (≥ 1)"),
+            int_param("from", "Older version number"),
+            int_param("to", "Newer version number"),
         ],
         responses=DiffSerializer,
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import QueryDict
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -20,6 +19,7 @@ from catalog.models import Asset, Classification
 from workbench.accounts.models import User
 from workbench.governance import simulator
 from workbench.governance.actions import Action
+from workbench.governance.api.params import PAGE_MAX, int_param, slug_param, text_param
 from workbench.governance.forms_oversight import HeatmapFilterForm, SimulatorForm
 from workbench.governance.heatmap import AccessLevel, Heatmap, heatmap_build
 from workbench.governance.selectors import GovernanceScope, SimulatorRefused, governance_scope
@@ -117,16 +117,12 @@ def asset_ref(asset: Asset) -> dict[str, Any]:
 
 # --- the simulator ----------------------------------------------------------------------------
 
-USER_PARAMETER = OpenApiParameter(
-    "user", OpenApiTypes.INT, description="Person's id (default: you); ≥ 1"
-)
-ASSET_PARAMETER = OpenApiParameter("asset", OpenApiTypes.INT, required=True, description="≥ 1")
+USER_PARAMETER = int_param("user", "Person's id (default: you)")
+ASSET_PARAMETER = int_param("asset", "Asset id", required=True)
 ACTION_PARAMETER = OpenApiParameter(
     "action", str, required=True, enum=[action.value for action in Action]
 )
-PURPOSE_PARAMETER = OpenApiParameter(
-    "purpose", str, description="Declared purpose (≤ 200 characters)"
-)
+PURPOSE_PARAMETER = text_param("purpose", "Declared purpose", max_length=200)
 
 
 def _form(request: Request, question: str) -> dict[str, Any]:
@@ -212,8 +208,8 @@ class SimulatorWhatView(APIView):
     @extend_schema(
         parameters=[
             USER_PARAMETER,
-            OpenApiParameter("asset", OpenApiTypes.INT, description="Only this asset; ≥ 1"),
-            OpenApiParameter("page", OpenApiTypes.INT, description="Page of assets, from 1"),
+            int_param("asset", "Only this asset"),
+            int_param("page", "Page of assets", maximum=PAGE_MAX),
         ],
         responses=WhatAnswerSerializer,
     )
@@ -247,7 +243,7 @@ def _positive_int(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 1_000_000:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= PAGE_MAX:
         raise ValidationError({name: ["A whole number from 1."]})
     return int(raw)
 
@@ -292,13 +288,13 @@ class HeatmapView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("mode", str, enum=["users", "departments"]),
-            OpenApiParameter("domain", str, description="Domain code (a slug)"),
+            slug_param("domain", "Domain code"),
             OpenApiParameter(
                 "classification", int, enum=[value for value, _ in Classification.choices]
             ),
-            OpenApiParameter("q", str, description="Row name contains (≤ 100 characters)"),
-            OpenApiParameter("page", OpenApiTypes.INT, description="Page of rows, from 1"),
-            OpenApiParameter("assets_page", OpenApiTypes.INT, description="Page of columns"),
+            text_param("q", "Row name contains", max_length=100),
+            int_param("page", "Page of rows", maximum=PAGE_MAX),
+            int_param("assets_page", "Page of columns", maximum=PAGE_MAX),
         ],
         responses=HeatmapSerializer,
     )
