@@ -61,5 +61,5 @@ class WebhookForm(forms.Form):
         widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     flavour = forms.ChoiceField(
-        choices=ChatFlavour.choices, initial=ChatFlavour.SLACK, label="Chat"
+        choices=ChatFlavour.choices, initial=ChatFlavour.SLACK, label="Chat service"
     )

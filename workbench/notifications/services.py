@@ -61,9 +61,11 @@ def notify(
     target_fields = _target_fields(target)
     choices = preferences_for(users=people, kinds=[kind])
     made = [
-        _notification_create(user, kind, title, body, url, target_fields, choices[user.pk][kind])
+        _notification_build(user, kind, title, body, url, target_fields, choices[user.pk][kind])
         for user in people
     ]
+    # One INSERT for all recipients; PostgreSQL and SQLite return the new ids.
+    Notification.objects.bulk_create([notification for notification, _ in made])
     transaction.on_commit(
         lambda: _deliveries_enqueue(
             kind=kind, title=title, body=body, url=url, made=made, choices=choices
@@ -90,7 +92,7 @@ def _target_fields(target: models.Model | None) -> dict[str, str]:
     }
 
 
-def _notification_create(
+def _notification_build(
     user: User,
     kind: str,
     title: str,
@@ -111,7 +113,6 @@ def _notification_create(
     # what its email or chat delivery hangs on), so it never counts as unread.
     if not choice.in_app:
         notification.read_at = notification.created_at
-    notification.save()
     return notification, user
 
 

@@ -48,6 +48,7 @@ class Command(BaseCommand):
         self._literacy()
         self._okrs()
         self._sso()
+        self._notifications()
         if options["show_logins"]:
             self._print_logins(password)
 
@@ -116,6 +117,13 @@ class Command(BaseCommand):
             f"Single sign-on: {summary.group_mappings} group mappings; provisioned over SCIM: "
             f"{added} (the leaver deactivated, their token revoked)."
         )
+
+    def _notifications(self) -> None:
+        from workbench.notifications.demo import notifications_demo_load
+
+        demo = notifications_demo_load()
+        webhook = "an example disabled webhook" if demo.webhook_created else "no new webhook"
+        self.stdout.write(f"Notifications: {demo.created} added; {webhook}.")
 
     def _print_logins(self, password: str) -> None:
         self.stdout.write(self.style.WARNING("Demo logins (all share one password):"))
