@@ -369,3 +369,35 @@ def test_malformed_requests_get_a_scim_400_and_change_nothing(
 def test_an_unknown_user_id_is_404(scim: ScimClient) -> None:
     _error(scim.get("Users/999999"), 404)
     _error(scim.get("Users/not-a-number"), 404)
+
+
+def test_the_break_glass_superuser_is_out_of_scims_reach(scim: ScimClient) -> None:
+    root = User.objects.create_superuser("root", "root@example.com", "a-long-local-password")
+
+    listed = scim.get('Users?filter=userName eq "root"').json()
+    deactivate = scim.patch(f"Users/{root.pk}", {"op": "replace", "path": "active", "value": False})
+    delete = scim.request("DELETE", f"Users/{root.pk}")
+
+    assert listed["totalResults"] == 0
+    _error(deactivate, 404)
+    _error(delete, 404)
+    assert User.objects.get(pk=root.pk).is_active
+
+
+def test_the_user_list_costs_the_same_queries_for_many_users(
+    scim: ScimClient, django_assert_max_num_queries: Any
+) -> None:
+    for number in range(12):
+        user = UserFactory(username=f"member{number}", roles=[Role.BUSINESS_USER])
+        user.manager = UserFactory(username=f"boss{number}")
+        user.save(update_fields=["manager"])
+
+    with django_assert_max_num_queries(6):
+        response = scim.get("Users?count=50")
+
+    assert response.json()["totalResults"] == 24
+
+
+@pytest.mark.parametrize("query", ["count=abc", "startIndex=x"])
+def test_bad_paging_is_a_400(scim: ScimClient, query: str) -> None:
+    _error(scim.get(f"Users?{query}"), 400)

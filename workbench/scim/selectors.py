@@ -25,8 +25,10 @@ _GROUP_FILTERS = {"displayname": "name", "id": "pk"}
 
 
 def scim_user_list(*, filter_text: str | None) -> QuerySet[User]:
+    # Break-glass superusers are local accounts: the identity provider neither sees nor edits them.
     users = (
-        User.objects.filter(Q(provisioning__isnull=True) | Q(provisioning__deleted_at__isnull=True))
+        User.objects.filter(is_superuser=False)
+        .filter(Q(provisioning__isnull=True) | Q(provisioning__deleted_at__isnull=True))
         .select_related("department", "manager", "provisioning")
         .prefetch_related("groups")
         .order_by("pk")
