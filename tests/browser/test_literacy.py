@@ -11,6 +11,7 @@ from literacy.credentials import baked_credential_extract
 from literacy.models import BadgeAward, Course, QuestionKind
 from literacy.services import learning
 from literacy.starter import literacy_starter_load
+from tests.browser.accessibility import assert_no_serious_axe_violations
 from tests.browser.conftest import Login
 from workbench.accounts.models import User
 
@@ -38,6 +39,7 @@ def test_business_user_takes_a_course_earns_bronze_and_downloads_it(
         page.locator("[data-action=lesson-done]").click()
 
     expect(page.get_by_test_id("quiz-form")).to_be_visible()
+    assert_no_serious_axe_violations(page)
     for choice_id in _right_choice_ids(course):
         page.locator(f"#c{choice_id}").check()
     page.get_by_role("button", name="Submit answers").click()
@@ -103,3 +105,27 @@ def test_hr_sees_the_department_chart_change(
     expect(page.get_by_test_id("people").locator("tr[data-person='analyst']")).to_contain_text(
         "Bronze"
     )
+
+
+def test_literacy_pages_load_without_browser_errors(
+    page: Page, live_server: Any, login: Login, hr: User
+) -> None:
+    literacy_starter_load()
+    login("hr")
+    for path, heading in [
+        ("/literacy/", "Learning"),
+        ("/literacy/badges/", "Badges"),
+        ("/literacy/leaderboard/", "Leaderboard"),
+        ("/literacy/manage/", "Author courses"),
+        ("/literacy/buddies/", "Data buddies"),
+        ("/literacy/verify/", "Verify a badge credential"),
+        ("/literacy/badges/bronze-data-awareness/", "Bronze: Data Awareness"),
+    ]:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None
+        assert response.status == 200, path
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+    page.goto(f"{live_server.url}/literacy/verify/")
+    page.get_by_label("Credential").fill("eyJhbGciOiJFZERTQSJ9.e30.c2ln")
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_test_id("verification")).to_have_attribute("data-status", "tampered")
