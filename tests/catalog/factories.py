@@ -65,6 +65,7 @@ class GlossaryTermFactory(factory.django.DjangoModelFactory):
 class AssetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Asset
+        skip_postgeneration_save = True  # the hook below writes its own fields
 
     source = factory.SubFactory(DataSourceFactory)
     schema_name = "main"
@@ -81,6 +82,7 @@ class AssetFactory(factory.django.DjangoModelFactory):
 class ColumnFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Column
+        skip_postgeneration_save = True
 
     asset = factory.SubFactory(AssetFactory)
     name = factory.Sequence(lambda n: f"column_{n}")
