@@ -7,6 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.accessibility import assert_no_serious_axe_violations
 from tests.factories import DepartmentFactory
 from tests.sso.conftest import claims_for, oidc_provider, sso_configure  # noqa: F401 (fixtures)
 from tests.sso.provider import Provider
@@ -24,6 +25,7 @@ def _through_the_provider(page: Page, live_server: Any, provider: Provider, sub:
     page.route(f"{provider.issuer}/favicon.ico", lambda route: route.fulfill(status=204))
     page.goto(f"{live_server.url}/catalog/")
     expect(page.get_by_test_id("login-next")).to_be_visible()
+    assert_no_serious_axe_violations(page)
     page.get_by_role("link", name="Sign in with Test IdP").click()
     page.wait_for_url(f"{provider.issuer}/oauth2/authorize?*")
     page.get_by_placeholder("sub").fill(sub)
@@ -69,4 +71,5 @@ def test_an_unknown_department_is_refused_with_the_reason(
     refusal = page.get_by_test_id("sso-refused")
     expect(refusal).to_contain_text("“atlantis” as your department")
     expect(page.get_by_role("link", name="Try signing in with Test IdP again")).to_be_visible()
+    assert_no_serious_axe_violations(page)
     assert not User.objects.filter(username="cid").exists()
