@@ -215,7 +215,7 @@ class MaskingPlan:
 def data_masking_plan(*, user: User, asset: Asset) -> MaskingPlan:
     """What a masked read of the asset would do, for pages that explain it before a download."""
     columns = list(asset.columns.filter(status=AssetStatus.ACTIVE).order_by("ordinal"))
-    masks = list(_column_masks(columns).values())
+    masks = list(_column_masks(asset, columns).values())
     try:
         filters = row_filters_resolve(
             user=user,
@@ -303,7 +303,7 @@ def _plan_or_refusal(read: _ReadRequest) -> _Plan | PreviewResult:
         )
     except RowFilterRefused as refused:
         return _denied(read, refused.message, decision=decision, row_filter=refused.filter_name)
-    masks = _column_masks(columns) if is_masked else {}
+    masks = _column_masks(read.asset, columns) if is_masked else {}
     return _Plan(columns, masks, filters, decision, _allowed_reason(masks, filters, is_masked))
 
 
@@ -336,16 +336,30 @@ def _decision_reason(decision: Any) -> str:
 # --- Masks ---
 
 
-def _column_masks(columns: list[Column]) -> dict[str, ColumnMask]:
+PENDING = SuggestionStatus.PENDING
+NOT_SCANNED_REASON = "Not scanned for personal data yet"
+NOT_SCANNED_RULE = "Assets not yet scanned for personal data are redacted"
+
+
+def _column_masks(asset: Asset, columns: list[Column]) -> dict[str, ColumnMask]:
     """How each sensitive column is masked: by its PII kinds (accepted or still suspected) or its
-    classification; columns no rule covers are returned as they are."""
+    classification; columns no rule covers are returned as they are. An asset nobody has looked
+    at for personal data yet (no scan profiled it, no steward classified it, no PII is known) has
+    every column but its primary key redacted: unknown is treated as sensitive."""
+    suggestions = _suggestions(columns)
+    if not _pii_reviewed(asset, columns, suggestions):
+        return {
+            column.name: ColumnMask(column.name, "redact", {}, NOT_SCANNED_REASON, NOT_SCANNED_RULE)
+            for column in columns
+            if not column.is_primary_key and column.name not in (asset.primary_key or [])
+        }
     rules = _rule_specs()
-    suspected = _suspected_pii(columns)
     masks: dict[str, ColumnMask] = {}
     for column in columns:
+        pending = {kind for kind, status in suggestions.get(column.pk, ()) if status == PENDING}
         mask = column_mask_choose(
             column=column.name,
-            pii_kinds=[*column.pii_kinds, *suspected.get(column.pk, ())],
+            pii_kinds=[*column.pii_kinds, *pending],
             classification=column.classification,
             classification_label=Classification(column.classification).label,
             rules=rules,
@@ -353,6 +367,17 @@ def _column_masks(columns: list[Column]) -> dict[str, ColumnMask]:
         if mask is not None:
             masks[column.name] = mask
     return masks
+
+
+def _pii_reviewed(
+    asset: Asset, columns: list[Column], suggestions: dict[int, set[tuple[str, str]]]
+) -> bool:
+    """Has anyone (a scan's PII phase or a steward) looked at this asset for personal data?"""
+    from catalog.models import TableProfile
+
+    if asset.is_classified or suggestions or any(column.pii_kinds for column in columns):
+        return True
+    return TableProfile.objects.filter(asset_id=asset.pk).exists()
 
 
 def _rule_specs() -> list[RuleSpec]:
@@ -369,17 +394,18 @@ def _rule_specs() -> list[RuleSpec]:
     ]
 
 
-def _suspected_pii(columns: list[Column]) -> dict[int, set[str]]:
-    # Pending suggestions are masked too: unreviewed PII is still PII.
+def _suggestions(columns: list[Column]) -> dict[int, set[tuple[str, str]]]:
+    """PII suggestions per column, as (kind, status). Pending ones are masked too: unreviewed
+    PII is still PII."""
     from catalog.models import PiiSuggestion
 
-    suspected: dict[int, set[str]] = {}
-    pending = PiiSuggestion.objects.filter(
-        column__in=columns, status=SuggestionStatus.PENDING
-    ).values_list("column_id", "kind")
-    for column_id, kind in pending:
-        suspected.setdefault(column_id, set()).add(kind)
-    return suspected
+    found: dict[int, set[tuple[str, str]]] = {}
+    rows = PiiSuggestion.objects.filter(column__in=columns).values_list(
+        "column_id", "kind", "status"
+    )
+    for column_id, kind, status in rows:
+        found.setdefault(column_id, set()).add((kind, status))
+    return found
 
 
 def _masked_rows(plan: _Plan, raw_rows: Sequence[Sequence[Any]]) -> list[list[Any]]:

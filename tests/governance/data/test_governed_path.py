@@ -346,3 +346,36 @@ def test_export_cells_cannot_run_as_spreadsheet_formulas() -> None:
     from workbench.governance.services import _csv_line
 
     assert _csv_line(["=HYPERLINK(1)", "+1", "ok", None]) == "'=HYPERLINK(1),'+1,ok,\r\n"
+
+
+def test_an_asset_never_scanned_for_pii_is_redacted_but_its_key(
+    analyst: User, data_world: DataWorld
+) -> None:
+    from catalog.models import Column
+
+    Column.objects.filter(asset=data_world.customers).update(pii_kinds=[])
+    Column.objects.filter(asset=data_world.customers, name="id").update(is_primary_key=True)
+    preview = data_preview(user=analyst, asset=data_world.customers)
+    assert preview.is_allowed
+    assert preview.masked_columns == preview.columns[1:]  # region too: nobody has looked yet
+    assert {row[-1] for row in preview.rows} == {"••••••"}
+    assert [row[0] for row in preview.rows] == [1, 2, 3, 4, 5, 6]
+    assert "Not scanned for personal data yet" in preview.column_notes["region"]
+    assert_no_canary(json.dumps(preview.rows), data_world.canaries)
+
+
+def test_a_profiled_asset_without_pii_is_shown_as_it_is(
+    analyst: User, data_world: DataWorld
+) -> None:
+    from catalog.models import Column, ScanRun, TableProfile
+
+    Column.objects.filter(asset=data_world.customers, name="region").update(classification=0)
+    Column.objects.filter(asset=data_world.customers).exclude(name__in=["id", "region"]).update(
+        status=AssetStatus.REMOVED
+    )
+    Column.objects.filter(asset=data_world.customers).update(pii_kinds=[])
+    run = ScanRun.objects.create(source=data_world.customers.source, status="succeeded")
+    TableProfile.objects.create(run=run, asset=data_world.customers, row_count=6)
+    preview = data_preview(user=analyst, asset=data_world.customers)
+    assert preview.masked_columns == []
+    assert [row[1] for row in preview.rows] == ["EU", "EU", "US", "APAC", "EU", "US"]
