@@ -255,3 +255,20 @@ def test_decision_reads_the_asset_as_stored(analyst) -> None:
     asset = asset_of(INTERNAL)
     type(asset).objects.filter(pk=asset.pk).update(classification=CONFIDENTIAL)
     assert not decide(user=analyst, action="preview", asset=asset).allowed
+
+
+def test_decide_actions_matches_decide_in_fewer_queries(
+    analyst, django_assert_max_num_queries
+) -> None:
+    from workbench.governance.policy import decide_actions
+
+    asset = asset_of(CONFIDENTIAL, pii=("email",))
+    grant_for(analyst, asset, "preview", unmasked=True)
+    decide(user=analyst, action="discover", asset=asset)  # user attributes and bundle, once
+    with django_assert_max_num_queries(2):
+        many = decide_actions(user=analyst, asset=asset, purpose="Churn review")
+    assert list(many) == [action.value for action in Action]
+    for action, decision in many.items():
+        assert decision == decide(user=analyst, action=action, asset=asset, purpose="Churn review")
+    assert many["preview"].allowed
+    assert not many["preview"].masked

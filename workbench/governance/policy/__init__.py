@@ -16,7 +16,12 @@ from workbench.governance.policy.documents import (
     policies_validate,
     policy_version_save,
 )
-from workbench.governance.policy.engine import Decision, decide, policy_cache_clear
+from workbench.governance.policy.engine import (
+    Decision,
+    decide,
+    decide_actions,
+    policy_cache_clear,
+)
 from workbench.governance.policy.filters import (
     access_class_key,
     asset_access_refresh,
@@ -36,6 +41,7 @@ __all__ = [
     "assets_access_refresh",
     "assets_permitted",
     "decide",
+    "decide_actions",
     "policies_load",
     "policies_validate",
     "policy_cache_clear",

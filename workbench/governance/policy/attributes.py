@@ -165,18 +165,29 @@ def live_grants_q(user: Any, action: str, now: datetime | None = None) -> QueryS
 
 def grants_attribute(user: Any, asset: Asset, action: str, now: datetime | None = None) -> list:
     """The user's live grants for this action on this asset, as the policy input lists them."""
-    if not (user is not None and user.is_authenticated and user.is_active):
-        return []
     if action not in GRANTABLE:
         return []
-    grants = live_grants_q(user, action, now).filter(asset_id=asset.pk).order_by("pk")
-    return [
-        {
-            "id": grant.pk,
-            "action": grant.action,
-            "unmasked": grant.unmasked,
-            "purpose_category": grant.purpose_category,
-            "expires_at": grant.expires_at.isoformat(),
-        }
-        for grant in grants
-    ]
+    return grants_by_action(user, asset, now, actions=[action]).get(action, [])
+
+
+def grants_by_action(
+    user: Any, asset: Asset, now: datetime | None = None, actions: list[str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The user's live grants on this asset, by action, as the policy input lists them."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return {}
+    grants = live_grants_all(now).filter(user_id=user.pk, asset_id=asset.pk)
+    if actions is not None:
+        grants = grants.filter(action__in=actions)
+    by_action: dict[str, list[dict[str, Any]]] = {}
+    for grant in grants.order_by("pk"):
+        by_action.setdefault(grant.action, []).append(
+            {
+                "id": grant.pk,
+                "action": grant.action,
+                "unmasked": grant.unmasked,
+                "purpose_category": grant.purpose_category,
+                "expires_at": grant.expires_at.isoformat(),
+            }
+        )
+    return by_action

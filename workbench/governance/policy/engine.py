@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -200,3 +201,41 @@ def decide(
     )
     raw, label = evaluate(document)
     return decision_from(raw, action, label)
+
+
+def decide_actions(
+    *,
+    user: Any,
+    asset: Asset,
+    actions: Iterable[str] | None = None,
+    purpose: str = "",
+    purpose_category: str = "",
+    context: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Decision]:
+    """decide() for several actions on one asset (default: all), reading the asset, the user's
+    stewardship and grants once: `{action: Decision}`, in the order asked."""
+    wanted = list(actions) if actions is not None else [action.value for action in Action]
+    unknown = [action for action in wanted if action not in ACTIONS]
+    if unknown:
+        raise ValueError(f"Unknown action {unknown[0]!r}; one of {', '.join(sorted(ACTIONS))}.")
+    now = now or timezone.now()
+    subject = attributes.subject_attributes(user)
+    resource, steward = attributes.resource_and_stewardship(user, asset)
+    grants = attributes.grants_by_action(user, asset, now)
+    request = request_context(
+        purpose=purpose, purpose_category=purpose_category, context=context, now=now
+    )
+    decisions = {}
+    for action in wanted:
+        document = policy_input(
+            subject=subject,
+            action=action,
+            resource=resource,
+            steward=steward,
+            grants=grants.get(action, []),
+            context=request,
+        )
+        raw, label = evaluate(document)
+        decisions[action] = decision_from(raw, action, label)
+    return decisions
