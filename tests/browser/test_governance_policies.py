@@ -59,6 +59,7 @@ def test_admin_fixes_a_broken_policy_and_reads_the_diff(
     expect(diff).to_contain_text("+# Reviewed by the data council: no change in behaviour.")
     expect(page.get_by_role("heading", level=1)).to_contain_text("v1 → v2")
     assert_no_serious_axe_violations(page)
+    assert_no_serious_axe_violations(page)
     assert oversight.access.versions.get(number=2).comment == "Council review note"
 
 
@@ -80,7 +81,7 @@ def test_steward_asks_the_simulator_about_an_analyst(
         label=f"analyst — {analyst.get_full_name()} ({analyst.department.name})"
     )  # type: ignore[union-attr]
     page.locator("#sim-asset").select_option(str(oversight.confidential.pk))
-    page.get_by_label("Action").select_option("preview")
+    page.get_by_label("Action", exact=True).select_option("preview")
     page.get_by_role("button", name="Ask").click()
 
     answer = page.get_by_test_id("decision-answer")
@@ -88,6 +89,7 @@ def test_steward_asks_the_simulator_about_an_analyst(
     expect(answer.get_by_test_id("decision")).to_have_attribute("data-allowed", "false")
     expect(answer).to_contain_text("Confidential data needs an approved access request.")
     expect(answer.get_by_test_id("needs-request")).to_be_visible()
+    assert_no_serious_axe_violations(page)
     assert_no_serious_axe_violations(page)
 
     page.get_by_label("Who may do this action on this asset?").check()
@@ -104,6 +106,7 @@ def test_heatmap_legend_reads_without_colour(
     for word in ("None", "Discover", "Masked", "Full"):
         expect(legend).to_contain_text(word)
     expect(page.get_by_test_id("heatmap").locator("td[data-level]").first).to_be_visible()
+    assert_no_serious_axe_violations(page)
     page.get_by_label("Rows").select_option("departments")
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_test_id("heatmap")).to_contain_text("Department")
