@@ -280,17 +280,24 @@ class LoadReport:
 
 
 def policies_load(
-    *, directory: Path | None = None, author: Any = None, loaded_from: str = "command"
+    *,
+    directory: Path | None = None,
+    author: Any = None,
+    loaded_from: str = "command",
+    missing_only: bool = False,
 ) -> LoadReport:
     """Load every document of the folder together: all are checked as one set (documents of a
-    package depend on each other), then each changed one gets a new version. Nothing is saved
-    when any problem is found."""
+    package depend on each other), then each changed one gets a new version (`missing_only`:
+    only documents the database does not hold yet, so edits made in the UI stay). Nothing is
+    saved when any problem is found."""
     sources = folder_sources(directory)
     if not sources:
         where = directory or policies_dir()
         return LoadReport([], [], [PolicyProblem(str(where), 0, 0, "No .rego documents here.")])
     current = current_sources()
     changed = {path: text for path, text in sources.items() if current.get(path) != text}
+    if missing_only:
+        changed = {path: text for path, text in changed.items() if path not in current}
     problems = policies_validate({**current, **changed}) if changed else []
     if problems:
         for path in sorted({p.path for p in problems if p.path in changed} or changed):

@@ -42,6 +42,7 @@ class Command(BaseCommand):
         if not options["skip_warehouse"]:
             self._warehouse(rebuild=options["rebuild_warehouse"])
             self._catalog_source()
+            self._policies()
             self._governance_data()
             self._governance_oversight()
             self._governance_requests()
@@ -67,6 +68,15 @@ class Command(BaseCommand):
         verb = "registered" if summary.created else "already registered"
         queued = "; its first scan is queued" if summary.run else ""
         self.stdout.write(f"Catalog source “{summary.source.name}” {verb}{queued}.")
+
+    def _policies(self) -> None:
+        from workbench.governance.policy.demo import policy_demo_load
+
+        demo = policy_demo_load()
+        self.stdout.write(
+            f"Policies: {demo.documents} Rego document(s), {len(demo.loaded)} newly loaded; "
+            f"{demo.assets_reclassed} asset(s) given their policy attribute class."
+        )
 
     def _governance_data(self) -> None:
         from workbench.governance.demo_data import governance_data_demo_load
