@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     people = search_bench._load_people()
     started = time.perf_counter()
     search_bench._load_catalog(rng, args.assets, args.columns_per_asset, people)
-    _backfill_access_classes()
+    _check_access_classes()
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -158,21 +158,13 @@ def _load_extra_policies(count: int) -> int:
     return Policy.objects.count()
 
 
-def _backfill_access_classes() -> None:
-    """What the catalog services (and migration 0006) write, for COPY-loaded rows without PII."""
-    from django.db import connection
+def _check_access_classes() -> None:
+    """bench/search.py writes each row's policy attribute class, as the catalog services do."""
+    from catalog.models import Asset
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE catalog_asset AS a
-               SET access_class = 'c' || a.classification || '.d' || COALESCE(a.domain_id, 0)
-                                  || '.r' || s.residency || '.k' || (a.is_certified::int) || '.p-',
-                   pii_kinds = '[]'::jsonb
-              FROM catalog_datasource AS s
-             WHERE s.id = a.source_id
-            """
-        )
+    missing = Asset.objects.filter(access_class="").count()
+    if missing:
+        raise SystemExit(f"{missing} assets have no policy attribute class")
 
 
 # --- measuring -----------------------------------------------------------------------------------

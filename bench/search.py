@@ -231,6 +231,8 @@ ASSET_COLUMNS = (
     "first_seen_at",
     "updated_at",
     "search_document",
+    "access_class",
+    "pii_kinds",
 )
 COLUMN_COLUMNS = (
     "asset_id",
@@ -269,10 +271,13 @@ def _asset_rows(
         text = " ".join([name, "public", description, *columns, *(t.name for t in asset_tags)])
         document = f"{text} {text.replace('_', ' ').replace('.', ' ')}"
         classification = rng.choices((0, 1, 2, 3), weights=(20, 50, 20, 10))[0]
+        source, domain, certified = rng.choice(sources), rng.choice(domains), rng.random() < 0.05
+        # The policies' attribute class (workbench.governance.policy.filters.access_class_key).
+        access_class = f"c{classification}.d{domain.pk}.r{source.residency}.k{int(certified)}.p-"
         yield {
             "asset": (  # fmt: skip
                 asset_id,
-                rng.choice(sources).pk,
+                source.pk,
                 "",
                 "public",
                 name,
@@ -286,14 +291,16 @@ def _asset_rows(
                 "[]",
                 "[]",
                 rng.choice(owner_ids),
-                rng.choice(domains).pk,
+                domain.pk,
                 classification,
                 True,
-                rng.random() < 0.05,
+                certified,
                 int(rng.paretovariate(1.2)),
                 now,
                 now,
                 document,
+                access_class,
+                "[]",
             ),
             "columns": [
                 (
