@@ -118,9 +118,11 @@ class CsvExport:
         self._finish = finish
 
     def lines(self) -> Iterator[str]:
-        if self._batches is None:
+        """The CSV, once: a second call yields nothing (the source was read and closed)."""
+        batches, self._batches = self._batches, None
+        if batches is None:
             return iter(())
-        return self._lines(self._batches)
+        return self._lines(batches)
 
     def _lines(self, batches: Generator[list[tuple[Any, ...]], None, None]) -> Iterator[str]:
         yield _csv_line(self.result.columns)
