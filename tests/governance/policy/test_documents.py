@@ -192,3 +192,15 @@ def test_policies_test_command_reports_each_test(capsys) -> None:
     out = capsys.readouterr().out
     assert "PASS access_test.rego: test_confidential_preview_needs_request" in out
     assert " 0 failed." in out
+
+
+def test_whole_input_with_is_refused_before_it_reaches_the_interpreter(admin) -> None:
+    tests = SHIPPED["access_test.rego"] + (
+        '\ntest_whole_input if {\n\taccess.allow with input as {"action": "discover"}\n}\n'
+    )
+    with pytest.raises(PolicyInvalid) as refused:
+        policy_version_save(path="access_test.rego", source=tests, author=admin)
+    problem = refused.value.problems[0]
+    assert problem.line == tests.splitlines().index("test_whole_input if {") + 2
+    assert problem.column == 15
+    assert "not supported" in problem.message

@@ -121,6 +121,25 @@ def _name_problems(sources: dict[str, str]) -> list[PolicyProblem]:
             )
         elif not rego.package_of(source):
             problems.append(PolicyProblem(path, 1, 1, "The document declares no package."))
+        else:
+            problems.extend(_unsupported_constructs(path, source))
+    return problems
+
+
+# rego-cpp (inside regopy 1.5) aborts the whole process when `with input as` replaces the entire
+# input of a rule that calls a built-in; replacing input key by key works. Refuse it up front.
+_WHOLE_INPUT_WITH = re.compile(r"\bwith\s+input\s+as\b")
+
+
+def _unsupported_constructs(path: str, source: str) -> list[PolicyProblem]:
+    problems = []
+    for match in _WHOLE_INPUT_WITH.finditer(source):
+        line, column = rego.line_column(source, len(source[: match.start()].encode("utf-8")))
+        message = (
+            "`with input as` (the whole input) is not supported by the embedded interpreter; "
+            "replace each part: `with input.subject as ... with input.action as ...`."
+        )
+        problems.append(PolicyProblem(path, line, column, message))
     return problems
 
 
