@@ -131,10 +131,6 @@ def test_preferences_get_and_put(api_client_for, analyst) -> None:
             {"preferences": [{"kind": "gossip", "in_app": 1, "email": 1, "chat": 1}]}, id="kind"
         ),
         pytest.param({"preferences": [{"kind": KIND}]}, id="missing-channels"),
-        pytest.param(
-            {"preferences": [{"kind": KIND, "in_app": True, "email": True, "chat": True}] * 2},
-            id="duplicate",
-        ),
         pytest.param({}, id="empty"),
     ],
 )

@@ -60,13 +60,9 @@ class PreferenceSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class PreferenceListSerializer(serializers.Serializer[dict[str, Any]]):
-    preferences = PreferenceSerializer(many=True, max_length=len(NotificationKind.values))  # type: ignore[call-arg]
-
-    def validate_preferences(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        kinds = [item["kind"] for item in value]
-        if len(kinds) != len(set(kinds)):
-            raise serializers.ValidationError("Each kind may appear only once.")
-        return value
+    preferences = PreferenceSerializer(
+        many=True, help_text="One entry per kind to set; a kind listed twice takes the last entry."
+    )
 
 
 def webhook_url_pattern() -> str:
