@@ -401,3 +401,16 @@ def test_the_user_list_costs_the_same_queries_for_many_users(
 @pytest.mark.parametrize("query", ["count=abc", "startIndex=x"])
 def test_bad_paging_is_a_400(scim: ScimClient, query: str) -> None:
     _error(scim.get(f"Users?{query}"), 400)
+
+
+def test_the_group_list_costs_the_same_queries_for_many_members(
+    scim: ScimClient, django_assert_max_num_queries: Any
+) -> None:
+    for number in range(10):
+        UserFactory(username=f"member{number}", roles=[Role.BUSINESS_USER, Role.HR])
+
+    with django_assert_max_num_queries(4):
+        response = scim.get("Groups")
+
+    members = {g["displayName"]: len(g["members"]) for g in response.json()["Resources"]}
+    assert members[Role.HR.value] == 10

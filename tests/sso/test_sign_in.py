@@ -210,6 +210,9 @@ def test_a_missing_required_claim_is_refused(sso: Provider) -> None:
 
     _assert_refused(response, says="did not send the “department” claim")
     _nothing_created()
+    refused = AuditEvent.objects.get(action="sso.sign_in_refused")
+    assert refused.actor_username == "ada"
+    assert "department" in refused.reason
     assert _signed_in_as(client) is None
 
 

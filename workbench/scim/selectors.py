@@ -45,7 +45,11 @@ def scim_user_get(*, user_id: str) -> User:
 
 
 def scim_group_list(*, filter_text: str | None) -> QuerySet[Group]:
-    groups = Group.objects.filter(name__in=[role.value for role in Role]).order_by("pk")
+    groups = (
+        Group.objects.filter(name__in=[role.value for role in Role])
+        .prefetch_related("user_set")
+        .order_by("pk")
+    )
     return groups.filter(**_filter_lookup(filter_text, _GROUP_FILTERS)) if filter_text else groups
 
 
@@ -58,7 +62,7 @@ def scim_group_get(*, group_id: str) -> Group:
 
 
 def scim_group_members(group: Group) -> list[User]:
-    return list(group.user_set.order_by("pk"))
+    return sorted(group.user_set.all(), key=lambda user: user.pk)
 
 
 def page_bounds(start_index: str | None, count: str | None) -> tuple[int, int]:

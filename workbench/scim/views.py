@@ -135,6 +135,7 @@ def group_view(request: HttpRequest, group_id: str) -> HttpResponse:
         current = {user.pk for user in selectors.scim_group_members(group)}
         members = _membership_patch(current, patch_operations(_body(request)))
         services.scim_group_set_members(group=group, members=members)
+    group = selectors.scim_group_get(group_id=group_id)  # members as they are now
     return scim_response(group_resource(group, selectors.scim_group_members(group), _base(request)))
 
 

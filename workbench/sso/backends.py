@@ -14,12 +14,13 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from workbench.accounts.models import User
 from workbench.sso import provider
-from workbench.sso.claims import SignInRefused
+from workbench.sso.claims import SignInRefused, claim_mapping
 from workbench.sso.services import sso_user_sign_in
 
 logger = logging.getLogger(__name__)
 
 REFUSAL_ATTRIBUTE = "sso_refusal"
+USERNAME_ATTRIBUTE = "sso_username"
 SIGN_ALGORITHMS = ["RS256"]
 
 
@@ -115,6 +116,9 @@ class OidcBackend(OIDCAuthenticationBackend):
         if userinfo.get("sub") not in (None, payload["sub"]):
             raise SignInRefused("The provider's user information is for someone else; refused.")
         claims = {**payload, **userinfo}
+        # Named in the trail if the sign-in is refused (the claim as sent, not a workbench user).
+        username_claim = claim_mapping()["username"][0]
+        setattr(self.request, USERNAME_ATTRIBUTE, str(claims.get(username_claim) or "")[:150])
         return sso_user_sign_in(issuer=provider.sso_issuer(), subject=payload["sub"], claims=claims)
 
 

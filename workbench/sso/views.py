@@ -14,7 +14,7 @@ from mozilla_django_oidc.views import (
 )
 
 from workbench.sso import provider
-from workbench.sso.backends import REFUSAL_ATTRIBUTE, OidcBackend
+from workbench.sso.backends import REFUSAL_ATTRIBUTE, USERNAME_ATTRIBUTE, OidcBackend
 from workbench.sso.services import sso_sign_in_refused_record
 
 REPLAYED_STATE = (
@@ -24,7 +24,7 @@ REPLAYED_STATE = (
 
 
 def _refused(request: HttpRequest, reason: str, *, status: int = 403) -> HttpResponse:
-    sso_sign_in_refused_record(username="", reason=reason)
+    sso_sign_in_refused_record(username=getattr(request, USERNAME_ATTRIBUTE, ""), reason=reason)
     context = {"reason": reason, "provider_name": settings.OIDC_PROVIDER_NAME}
     return render(request, "sso/refused.html", context, status=status)
 
