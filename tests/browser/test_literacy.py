@@ -12,6 +12,7 @@ from literacy.models import BadgeAward, Course, QuestionKind
 from literacy.services import learning
 from literacy.starter import literacy_starter_load
 from tests.browser.accessibility import assert_no_serious_axe_violations
+from tests.browser.accessibility import assert_no_serious_axe_violations
 from tests.browser.conftest import Login
 from workbench.accounts.models import User
 
@@ -32,7 +33,7 @@ def test_business_user_takes_a_course_earns_bronze_and_downloads_it(
     login("analyst")
     page.get_by_role("link", name="Learning", exact=True).first.click()
     expect(page.get_by_test_id("my-tier")).to_contain_text("No tier yet")
-    page.get_by_role("link", name=course.title).click()
+    page.get_by_role("link", name=course.title, exact=True).click()
     page.get_by_role("link", name="Start the course").click()
     for _ in range(course.lessons.count()):
         expect(page.get_by_test_id("lesson")).to_be_visible()
@@ -48,6 +49,7 @@ def test_business_user_takes_a_course_earns_bronze_and_downloads_it(
     awards = page.get_by_test_id("new-awards")
     expect(awards).to_contain_text("Bronze: Data Awareness")
     expect(awards).to_contain_text("Bronze")
+    assert_no_serious_axe_violations(page)
     with page.expect_download() as download_info:
         awards.get_by_role("link", name="download the credential").click()
     svg = download_info.value.path().read_text()
@@ -81,6 +83,7 @@ def test_hr_sees_the_department_chart_change(
     page.get_by_role("link", name="Literacy dashboard", exact=True).click()
     chart = page.locator("#literacy-departments-chart")
     expect(chart).to_have_attribute("data-ready", "true")
+    assert_no_serious_axe_violations(page)
     assert _department_bronze(page, department.name) == 0
     row = page.get_by_test_id("department-table").locator(
         f"tr[data-department='{department.name}']"
@@ -125,7 +128,9 @@ def test_literacy_pages_load_without_browser_errors(
         assert response is not None
         assert response.status == 200, path
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert_no_serious_axe_violations(page)
     page.goto(f"{live_server.url}/literacy/verify/")
     page.get_by_label("Credential").fill("eyJhbGciOiJFZERTQSJ9.e30.c2ln")
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_test_id("verification")).to_have_attribute("data-status", "tampered")
+    assert_no_serious_axe_violations(page)
