@@ -12,7 +12,6 @@ from literacy.models import BadgeAward, Course, QuestionKind
 from literacy.services import learning
 from literacy.starter import literacy_starter_load
 from tests.browser.accessibility import assert_no_serious_axe_violations
-from tests.browser.accessibility import assert_no_serious_axe_violations
 from tests.browser.conftest import Login
 from workbench.accounts.models import User
 
