@@ -201,7 +201,7 @@ def test_home_and_profile_describe_each_role_in_the_same_words(
     ("persona", "offered"),
     [
         ("outsider", ["profile"]),
-        ("hr", ["okrs", "api", "profile"]),
+        ("hr", ["governance", "okrs", "api", "profile"]),
         ("analyst", ["catalog", "governance", "access", "okrs", "api", "profile"]),
     ],
 )
