@@ -96,7 +96,9 @@ def test_asset_page_query_count_is_bounded(
 ) -> None:
     client = client_for(steward)
     client.get(detail_url(world.customers))
-    with django_assert_max_num_queries(40):
+    # 40 for the page itself, 5 for its "Your access" panel (one batched policy evaluation of
+    # every action: stewardship, grants, domains; pending requests; live grants on the asset).
+    with django_assert_max_num_queries(45):
         assert client.get(detail_url(world.customers)).status_code == 200
 
 
