@@ -33,6 +33,8 @@ class SsoStartView(OIDCAuthenticationRequestView):
     """Sends the browser to the provider with state, nonce and a PKCE challenge in the session."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Skips the library's __init__, which reads the endpoints at once: here they come from
+        # discovery, fetched in get() only when single sign-on is on (a refusal page if it fails).
         super(OIDCAuthenticationRequestView, self).__init__(*args, **kwargs)
 
     @staticmethod
