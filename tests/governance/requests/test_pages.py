@@ -359,3 +359,13 @@ def test_masked_asset_offers_unmasked_access(
         + "?action=preview&unmasked=1"
     )
     assert 'name="unmasked" id="id_unmasked" value="on" checked' in form.content.decode()
+
+
+def test_auditor_starts_on_every_request_read_only(
+    client_for: Any, auditor: User, pending: AccessRequest
+) -> None:
+    response = client_for(auditor).get(reverse("governance:request_list"))
+    assert f'data-request="{pending.pk}"' in response.content.decode()
+    detail = client_for(auditor).get(reverse("governance:request_detail", args=[pending.pk]))
+    assert detail.status_code == 200
+    assert 'data-action="approve"' not in detail.content.decode()

@@ -67,7 +67,9 @@ def _user(request: HttpRequest) -> User:
 def request_list_view(request: HttpRequest) -> HttpResponse:
     """My requests; deciders and auditors can switch to every request they may see."""
     user = _user(request)
-    scope = request.GET.get("scope", "mine")
+    # Auditors ask for nothing themselves: they start on every request.
+    default_scope = "mine" if user.has_perm(REQUEST_PERMISSION) else "all"
+    scope = request.GET.get("scope") or default_scope
     status = request.GET.get("status", "")
     if scope not in {"mine", "all"} or (status and status not in RequestStatus.values):
         raise Http404("Unknown filter")
