@@ -93,7 +93,8 @@ def policies_validate(sources: dict[str, str]) -> list[PolicyProblem]:
     if problems:
         return problems
     try:
-        compiled = rego.compile_decision(sources)
+        decision_sources = {p: t for p, t in sources.items() if kind_of(p) == PolicyKind.POLICY}
+        compiled = rego.compile_decision(decision_sources)
         problems.extend(_probe_problems(compiled))
         results = rego.run_tests(sources)
     except PolicyCompileError as error:
