@@ -18,7 +18,7 @@ from literacy.okrs.charts import sparkline
 from literacy.okrs.forms import CheckInForm, KeyResultForm, ObjectiveForm, form_errors_apply
 from literacy.okrs.selectors import KeyResultView
 from literacy.okrs.services import OkrDenied, OkrError
-from workbench.accounts.models import Department, User
+from workbench.accounts.models import User
 from workbench.core.metrics import UnknownMetric, metric_get
 from workbench.core.permissions import require_permission
 
@@ -303,7 +303,3 @@ def _detail_with_form(
 
 def _objective_url(key_result: KeyResult) -> str:
     return reverse("literacy:okr_objective", kwargs={"objective_id": key_result.objective_id})
-
-
-def department_label(department: Department | None) -> str:
-    return department.name if department else "Company"
