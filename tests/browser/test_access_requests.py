@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from catalog.models import Classification
+from tests.browser.accessibility import assert_no_serious_axe_violations
 from tests.browser.conftest import Login
 from tests.catalog.catalog_fixtures import CANARY_EMAILS, CatalogWorld, catalog_world_build
 from workbench.accounts.models import User
@@ -44,6 +45,7 @@ def test_analyst_requests_access_and_steward_approves_in_the_queue(
     panel.get_by_role("link", name="Request access").click()
 
     expect(page.get_by_role("heading", name="Request access to main.customers")).to_be_visible()
+    assert_no_serious_axe_violations(page)
     page.get_by_role("combobox", name="Purpose").select_option("analytics")
     page.get_by_label("Why do you need it?").fill("Too short")
     page.get_by_role("button", name="Send request").click()
@@ -67,6 +69,7 @@ def test_analyst_requests_access_and_steward_approves_in_the_queue(
     card.get_by_role("button", name="Approve").click()
     expect(page.get_by_role("status")).to_contain_text("approved")
     expect(page.get_by_test_id("queue-empty")).to_be_visible()
+    assert_no_serious_axe_violations(page)
 
     page.context.clear_cookies()
     login("analyst")

@@ -7,6 +7,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 from rest_framework.test import APIClient
 
+from tests.browser.accessibility import assert_no_serious_axe_violations
 from tests.browser.conftest import Login
 from workbench.accounts.models import ApiToken, User
 
@@ -27,6 +28,7 @@ def test_token_is_created_shown_once_used_and_revoked(
     page.get_by_label("Expires in").select_option("30")
     page.get_by_role("button", name="Create token").click()
     expect(page.get_by_role("heading", name="Your new API token “weekly report”")).to_be_visible()
+    assert_no_serious_axe_violations(page)
     key = page.get_by_label("Token", exact=True).input_value()
     assert len(key) == 43
 

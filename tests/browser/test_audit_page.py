@@ -6,6 +6,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.accessibility import assert_no_serious_axe_violations
 from tests.browser.conftest import Login
 from workbench.accounts.models import User
 from workbench.audit.models import AuditVerification
@@ -25,6 +26,7 @@ def test_auditor_finds_login_events_by_typing_login(
 
     table = page.get_by_test_id("audit-table")
     expect(table.get_by_role("cell", name="auth.login", exact=True).first).to_be_visible()
+    assert_no_serious_axe_violations(page)
     expect(table.get_by_role("cell", name="audit.view", exact=True)).to_have_count(0)
 
 
@@ -38,6 +40,7 @@ def test_invalid_filter_shows_the_error_and_lists_nothing(
     assert response.status == 400
     expect(page.get_by_test_id("audit-invalid-filters")).to_be_visible()
     expect(page.get_by_text("Select a valid choice")).to_be_visible()
+    assert_no_serious_axe_violations(page)
     expect(page.get_by_test_id("audit-table")).to_have_count(0)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from catalog.models import Asset, Column
+from tests.browser.accessibility import assert_no_serious_axe_violations
 from tests.browser.conftest import Login
 from tests.catalog.catalog_fixtures import (
     CANARY_EMAILS,
@@ -47,6 +48,7 @@ def test_analyst_finds_and_previews_masked_then_steward_reviews_and_certifies(
     expect(results.get_by_role("link", name="main.customers")).to_be_visible()
     expect(results.get_by_role("link", name="main.customer_notes")).to_be_visible()
     expect(results.get_by_role("link", name="main.payroll")).to_have_count(0)
+    assert_no_serious_axe_violations(page)
 
     page.get_by_role("navigation", name="Domain").get_by_role("link", name="Sales").click()
     expect(
@@ -56,6 +58,7 @@ def test_analyst_finds_and_previews_masked_then_steward_reviews_and_certifies(
     page.get_by_test_id("search-results").get_by_role("link", name="main.customers").click()
 
     expect(page.get_by_test_id("asset-name")).to_contain_text("main.customers")
+    assert_no_serious_axe_violations(page)
     page.get_by_role("link", name="Show masked preview").click()
     preview = page.get_by_test_id("preview-table")
     expect(preview).to_be_visible()
@@ -65,6 +68,7 @@ def test_analyst_finds_and_previews_masked_then_steward_reviews_and_certifies(
     for value in [*CANARY_EMAILS, *CANARY_NAMES]:
         expect(page.locator("body")).not_to_contain_text(value)
     expect(page.get_by_role("button", name="Accept")).to_have_count(0)
+    assert_no_serious_axe_violations(page)
 
     page.context.clear_cookies()
     login("steward")

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from catalog.models import Asset, DataSource
+from tests.browser.accessibility import assert_no_serious_axe_violations
 from tests.browser.conftest import Login
 from workbench.accounts.models import User
 
@@ -28,6 +29,7 @@ def test_admin_adds_a_sqlite_source_tests_it_and_watches_the_scan_finish(
     login("admin")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Data sources").click()
     expect(page.get_by_role("heading", name="Data sources")).to_be_visible()
+    assert_no_serious_axe_violations(page)
     page.get_by_role("link", name="Add a source").click()
 
     page.get_by_role("textbox", name="Name", exact=True).fill("Shop warehouse")
@@ -43,6 +45,7 @@ def test_admin_adds_a_sqlite_source_tests_it_and_watches_the_scan_finish(
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_role("heading", name="Shop warehouse")).to_be_visible()
+    assert_no_serious_axe_violations(page)
     page.get_by_role("button", name="Test connection").click()
     result = page.get_by_test_id("connection-result")
     expect(result).to_have_attribute("data-ok", "true")

@@ -7,6 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.accessibility import assert_no_serious_axe_violations
 from tests.browser.conftest import Login
 from tests.factories import TEST_PASSWORD
 from workbench.accounts.models import User
@@ -25,6 +26,7 @@ def test_business_user_opening_admin_sees_the_403_page_not_a_redirect_loop(
         page.get_by_text("Administration is for people with the Platform admin role")
     ).to_be_visible()
     expect(page.get_by_text("audit.")).to_have_count(0)
+    assert_no_serious_axe_violations(page)
     page.get_by_role("link", name="Go to the home page").click()
     expect(page.get_by_role("heading", name=f"Welcome, {analyst.first_name}")).to_be_visible()
 
@@ -35,6 +37,7 @@ def test_sent_to_sign_in_from_a_protected_page_says_so_and_returns_there(
     page.goto(f"{live_server.url}/audit/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/audit/$"))
     expect(page.get_by_role("status")).to_have_text("Sign in to see that page.")
+    assert_no_serious_axe_violations(page)
     page.get_by_label("Username").fill("auditor")
     page.get_by_label("Password").fill(TEST_PASSWORD)
     with page.expect_navigation():
@@ -52,6 +55,7 @@ def test_user_without_role_is_offered_only_the_profile(
     offers = page.locator("[data-destination]")
     expect(offers).to_have_count(1)
     expect(offers.first).to_have_attribute("data-destination", "profile")
+    assert_no_serious_axe_violations(page)
 
 
 def test_favicon_is_served_at_the_root_and_linked(page: Page, live_server: Any) -> None:

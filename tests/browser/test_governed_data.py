@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.accessibility import assert_no_serious_axe_violations
 from tests.browser.conftest import Login
 from tests.governance.data.conftest import DataWorld, assert_no_canary
 from tests.governance.data.conftest import data_world as data_world  # noqa: PLC0414
@@ -45,6 +46,7 @@ def test_analyst_previews_and_exports_masked_rows_of_their_region(
     page.get_by_role("link", name="Show masked preview").click()
     preview = page.get_by_test_id("preview-table")
     expect(preview).to_be_visible()
+    assert_no_serious_axe_violations(page)
     expect(preview.locator("[data-operator=iban]")).to_have_text("tokenize")
     expect(page.get_by_test_id("preview-reason")).to_contain_text("only rows where region")
     expect(preview.locator("tbody tr")).to_have_count(3)  # the EU customers only

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
+from tests.browser.accessibility import assert_no_serious_axe_violations
 from tests.browser.conftest import Login
 from workbench.accounts.models import User
 
@@ -29,6 +30,7 @@ def test_business_user_signs_in_sees_home_and_navigation_opens_profile_and_signs
     expect(navigation.get_by_role("link", name="Audit trail")).to_have_count(0)
     expect(navigation.get_by_role("link", name="Administration")).to_have_count(0)
     expect(page.get_by_role("article").get_by_role("heading", name="Business user")).to_be_visible()
+    assert_no_serious_axe_violations(page)
 
     user_menu = navigation.get_by_role("button", name=analyst.get_full_name())
     user_menu.click()
@@ -41,11 +43,13 @@ def test_business_user_signs_in_sees_home_and_navigation_opens_profile_and_signs
     expect(attributes).to_contain_text(analyst.get_region_display())
     expect(attributes).to_contain_text(analyst.get_clearance_display())
     expect(page.get_by_role("region", name="Roles")).to_contain_text("Business user")
+    assert_no_serious_axe_violations(page)
 
     user_menu.click()
     navigation.get_by_role("button", name="Sign out").click()
 
     expect(page.get_by_role("heading", name="You are signed out")).to_be_visible()
+    assert_no_serious_axe_violations(page)
     page.goto(f"{live_server.url}/accounts/profile/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/accounts/profile/$"))
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
@@ -58,6 +62,7 @@ def test_failed_login_shows_error_and_keeps_username(
 
     expect(page.get_by_role("alert")).to_contain_text("do not match")
     expect(page.get_by_label("Username")).to_have_value("analyst")
+    assert_no_serious_axe_violations(page)
     expect(page).to_have_url(f"{live_server.url}/accounts/login/")
 
 
@@ -95,6 +100,7 @@ def test_admin_opens_audit_page_and_finds_login_events(
         .filter(has=page.get_by_role("cell", name="Denied", exact=True))
     )
     expect(analyst_failures).to_have_count(1)
+    assert_no_serious_axe_violations(page)
 
     page.get_by_label("Action", exact=True).fill("auth.login_failed")
     page.get_by_role("button", name="Apply").click()

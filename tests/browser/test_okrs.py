@@ -8,6 +8,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from literacy.models import CheckIn
+from tests.browser.accessibility import assert_no_serious_axe_violations
 from tests.browser.conftest import Login
 from tests.literacy.okr_fixtures import OkrWorld, okr_world
 
@@ -20,6 +21,7 @@ def test_team_lead_checks_in_and_sees_progress_change(
     login("lead")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="OKRs").click()
     expect(page.get_by_role("heading", name="Team OKRs")).to_be_visible()
+    assert_no_serious_axe_violations(page)
     growth = page.locator('[data-team="growth"]')
     expect(growth).to_contain_text("Grow with data")
     expect(page.get_by_test_id("data-ai-check")).to_contain_text("Growth Marketing")
@@ -63,6 +65,7 @@ def test_check_in_from_the_key_result_page(
     page.goto(f"{live_server.url}/literacy/okrs/objectives/{okr_world.objective.pk}/")
     page.get_by_role("link", name="Campaigns measured with certified data").click()
     expect(page.get_by_test_id("history")).to_be_visible()  # open on its own page
+    assert_no_serious_axe_violations(page)
     card = page.locator('[data-kr="Campaigns measured with certified data"]')
     card.get_by_label("New value").fill("10")
     card.get_by_role("button", name="Check in").click()

@@ -139,6 +139,7 @@ DESTINATIONS: tuple[Destination, ...] = (
         "which also reach you by email or chat.",
         "notifications:list",
         in_navbar=False,
+        needs_role=True,
     ),
     Destination(
         "chat_webhooks",
