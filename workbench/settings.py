@@ -372,6 +372,11 @@ SPECTACULAR_SETTINGS = {
         "QualityCheckKindEnum": "catalog.models.QualityCheckKind",
         "AuditOutcomeEnum": "workbench.audit.models.AuditOutcome",
         "VerificationStatusEnum": "workbench.audit.models.VerificationStatus",
+        "ActionEnum": "workbench.governance.actions.Action",
+        "GrantableActionEnum": "workbench.governance.models._GRANTABLE",
+        "PolicyKindEnum": "workbench.governance.models.PolicyKind",
+        "NotificationKindEnum": "workbench.notifications.models.NotificationKind",
+        "KeyResultCategoryEnum": "literacy.models.okrs.KeyResultCategory",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

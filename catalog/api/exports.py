@@ -71,7 +71,7 @@ class ExportPermission(BasePermission):
 
 
 class NDJSONRenderer(BaseRenderer):
-    """Lets a client ask for `application/x-ndjson`; errors still come as one JSON line."""
+    """Lets a client ask for `application/x-ndjson`; errors still come as JSON."""
 
     media_type = "application/x-ndjson"
     format = "jsonl"
@@ -126,6 +126,14 @@ class CatalogExportViewSet(viewsets.GenericViewSet[CatalogExport]):
 
     def get_queryset(self) -> QuerySet[CatalogExport]:
         return selectors.catalog_export_list()
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # Errors are JSON, as the schema documents, even when the client asked for the file's
+        # format (`?format=jsonl` or `Accept: application/x-ndjson`).
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
 
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         return Response(CatalogExportSerializer(self.get_object()).data)

@@ -79,7 +79,8 @@ def test_home_query_count_is_pinned(
     client_for, steward: User, django_assert_max_num_queries
 ) -> None:
     client = client_for(steward)
-    with django_assert_max_num_queries(6):
+    # +1 since the navigation shows the unread notifications count.
+    with django_assert_max_num_queries(7):
         assert client.get("/").status_code == 200
 
 
@@ -201,8 +202,20 @@ def test_home_and_profile_describe_each_role_in_the_same_words(
     ("persona", "offered"),
     [
         ("outsider", ["profile"]),
-        ("hr", ["governance", "okrs", "api", "profile"]),
-        ("analyst", ["catalog", "governance", "access", "okrs", "api", "profile"]),
+        ("hr", ["governance", "learning", "okrs", "api", "notifications", "profile"]),
+        (
+            "analyst",
+            [
+                "catalog",
+                "governance",
+                "access",
+                "learning",
+                "okrs",
+                "api",
+                "notifications",
+                "profile",
+            ],
+        ),
     ],
 )
 def test_home_offers_only_what_the_user_can_use(
@@ -218,7 +231,7 @@ def test_home_for_a_user_without_role_costs_one_query_more_for_the_role_check(
     client_for, outsider: User, django_assert_max_num_queries
 ) -> None:
     client = client_for(outsider)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert client.get("/").status_code == 200
 
 

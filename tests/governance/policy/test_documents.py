@@ -5,6 +5,7 @@ decisions follow the newest version at once."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -19,9 +20,14 @@ from workbench.governance.policy import (
     PolicyInvalid,
     decide,
     policies_validate,
+    policy_cache_clear,
     policy_version_save,
 )
-from workbench.governance.policy.documents import folder_sources, policies_dir
+from workbench.governance.policy.documents import (
+    folder_sources,
+    policies_dir,
+    policies_load_if_empty,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +43,29 @@ denies contains {"rule": "finance.deny.discover",
 \tinput.subject.department != "finance"
 }
 """
+
+
+@pytest.fixture(autouse=True)
+def shipped_policies() -> None:
+    """What the first decision in an empty database does (migrate loads nothing, so that a fresh
+    audit trail starts with what people did)."""
+    policies_load_if_empty()
+
+
+def test_the_first_decision_in_an_empty_database_loads_the_shipped_policies(
+    analyst: Any,
+) -> None:
+    PolicyVersion.objects.all().delete()
+    Policy.objects.all().delete()
+    policy_cache_clear()
+    decide(user=analyst, action="discover", asset=asset_of(Classification.INTERNAL))
+    event = AuditEvent.objects.filter(action="governance.policy.saved").latest("pk")
+    assert event.actor is None
+    assert set(Policy.objects.values_list("path", flat=True)) == set(SHIPPED)
+    assert Policy.objects.get(path="access_test.rego").kind == PolicyKind.TEST
+    access = Policy.objects.get(path="access.rego")
+    assert access.package == "workbench.access"
+    assert access.versions.get().source == SHIPPED["access.rego"]
 
 
 def test_a_fresh_database_holds_the_shipped_policies() -> None:

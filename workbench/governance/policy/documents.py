@@ -348,12 +348,3 @@ def policies_load_if_empty() -> bool:
         )
         return False
     return True
-
-
-def policies_after_migrate(*, using: str = "default", **kwargs: Any) -> None:
-    """post_migrate: a fresh database (or a test flush) starts with the shipped policies."""
-    from django.db import connections
-
-    if "governance_policyversion" not in connections[using].introspection.table_names():
-        return
-    policies_load_if_empty()
