@@ -12,6 +12,10 @@ class GovernanceConfig(AppConfig):
 
         # Default masking rules exist on every fresh install and after a test flush.
         post_migrate.connect(masking_rules_after_migrate, sender=self)
-        # The shipped policies/ folder is loaded into an empty database by the first decision
-        # (policy.engine), audited like any load: not at migrate, so a fresh database's audit
-        # trail starts with what people did.
+
+        from workbench.governance.policy.documents import policies_after_migrate
+
+        # The shipped policies/ folder is installed into a fresh database (and after a test
+        # flush), unaudited: the trail starts with people. A later empty database is filled by
+        # the first decision, audited.
+        post_migrate.connect(policies_after_migrate, sender=self)

@@ -248,6 +248,10 @@ def _version_create(
         author=author,
         loaded_from=loaded_from[:16],
     )
+    if loaded_from == INSTALL:
+        # The shipped defaults installed by `migrate` into an empty database: the version row
+        # (loaded_from "install", its time) is the record; the audit trail starts with people.
+        return version
     audit_record(
         actor=author,
         action="governance.policy.saved",
@@ -334,12 +338,15 @@ def policies_load(
     return LoadReport(sorted(changed), sorted(set(sources) - set(changed)), [])
 
 
-def policies_load_if_empty() -> bool:
+INSTALL = "install"
+
+
+def policies_load_if_empty(*, loaded_from: str = "auto") -> bool:
     """A fresh database gets the shipped policies/ folder; True when it loaded them."""
     if PolicyVersion.objects.exists():
         return False
     try:
-        report = policies_load(loaded_from="auto")
+        report = policies_load(loaded_from=loaded_from)
     except IntegrityError:  # another process loaded them at the same moment
         return False
     if report.problems:
@@ -348,3 +355,12 @@ def policies_load_if_empty() -> bool:
         )
         return False
     return True
+
+
+def policies_after_migrate(*, using: str = "default", **kwargs: Any) -> None:
+    """post_migrate: a fresh database (or a test flush) starts with the shipped policies."""
+    from django.db import connections
+
+    if "governance_policyversion" not in connections[using].introspection.table_names():
+        return
+    policies_load_if_empty(loaded_from=INSTALL)
